@@ -1,0 +1,6 @@
+package org.layerpipe.core.model;
+
+/** Element-wise nonlinearities a block can apply. */
+public enum Activation {
+    IDENTITY, RELU, TANH, SIGMOID
+}

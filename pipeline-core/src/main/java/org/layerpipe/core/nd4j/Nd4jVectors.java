@@ -1,0 +1,44 @@
+package org.layerpipe.core.nd4j;
+
+import org.layerpipe.core.weights.VectorOps;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** {@link VectorOps} on flat ND4J vectors, allocation-free where ND4J allows (BLAS axpy, in-place scale). */
+public final class Nd4jVectors implements VectorOps<INDArray> {
+
+    public static final Nd4jVectors INSTANCE = new Nd4jVectors();
+
+    private Nd4jVectors() {
+    }
+
+    @Override
+    public INDArray zerosLike(INDArray like) {
+        return Nd4j.zeros(like.dataType(), like.length());
+    }
+
+    @Override
+    public void copy(INDArray src, INDArray dst) {
+        dst.assign(src);
+    }
+
+    @Override
+    public void scale(INDArray v, double a) {
+        v.muli(a);
+    }
+
+    @Override
+    public void axpy(double a, INDArray x, INDArray y) {
+        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+    }
+
+    @Override
+    public double distance(INDArray a, INDArray b) {
+        return a.distance2(b);
+    }
+
+    @Override
+    public long bytes(INDArray v) {
+        return v.length() * v.dataType().width();
+    }
+}

@@ -1,0 +1,57 @@
+package org.layerpipe.core.schedule;
+
+import java.util.Locale;
+
+/** The pipeline schedules this project offers side by side. */
+public enum ScheduleKind {
+    /** No pipelining: one unit passes forward and backward through all stages before the next; plain SGD. */
+    SEQUENTIAL,
+    /** LayerPipe2 (arXiv 2512.08160): one unit enters per tick; stage s sees weights 2·S(s) updates old. */
+    LAYERPIPE2,
+    /** PipeDream 1F1B: stages alternate one forward and one backward; staleness S(s). */
+    ONE_F_ONE_B,
+    /** GPipe: microbatches of a minibatch flow through, then one synchronous update; no staleness. */
+    GPIPE;
+
+    /**
+     * Nominal staleness of a stage with {@code stagesAfter} stages after it: the number of
+     * updates it applies between a unit's forward and its backward in steady state (2·S for
+     * LayerPipe2, S for 1F1B, 0 for the synchronous schedules). Weight histories size
+     * themselves by it.
+     */
+    public int delay(int stagesAfter) {
+        if (stagesAfter < 0) {
+            throw new IllegalArgumentException("stages after must be >= 0, got " + stagesAfter);
+        }
+        return switch (this) {
+            case SEQUENTIAL, GPIPE -> 0;
+            case LAYERPIPE2 -> 2 * stagesAfter;
+            case ONE_F_ONE_B -> stagesAfter;
+        };
+    }
+
+    /**
+     * Reads a schedule name as a user writes it: {@code sequential}, {@code layerpipe2},
+     * {@code 1f1b} or {@code one-f-one-b}, {@code gpipe}; case, hyphens and underscores are
+     * ignored, so the enum names are accepted too.
+     *
+     * @throws IllegalArgumentException listing the accepted names
+     */
+    public static ScheduleKind parse(String text) {
+        String key = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+        switch (key) {
+            case "sequential":
+                return SEQUENTIAL;
+            case "layerpipe2":
+                return LAYERPIPE2;
+            case "1f1b":
+            case "onefoneb":
+                return ONE_F_ONE_B;
+            case "gpipe":
+                return GPIPE;
+            default:
+                throw new IllegalArgumentException("unknown schedule \"" + text
+                        + "\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe");
+        }
+    }
+}

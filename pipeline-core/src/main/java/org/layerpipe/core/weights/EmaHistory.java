@@ -1,0 +1,85 @@
+package org.layerpipe.core.weights;
+
+/**
+ * {@link WeightMode#EMA} with an average of <em>applied updates</em> (LayerPipe2, our
+ * formulation in DESIGN §2): {@code e ← β·e + (1−β)·ΔW} after each update, bias-corrected
+ * {@code ê = e / (1 − β^k)} after k updates, and the weights of a forward {@code d} updates
+ * ago reconstructed as {@code Ŵ = W_now − d·ê} with the exact integer d.
+ *
+ * <p>ΔW is the update actually applied, so learning rate, momentum and weight decay are all
+ * absorbed. The reconstruction is exact whenever the update was constant over the window.
+ * A stage with delay 0 (the last one) never needs history and holds nothing.
+ */
+public final class EmaHistory<V> implements WeightHistory<V> {
+
+    private final int delay;
+    private final double beta;
+    private final VectorOps<V> ops;
+    private V average;
+    private long updates;
+    /** β^k, kept incrementally so the bias correction costs nothing. */
+    private double betaPowK = 1.0;
+
+    public EmaHistory(int delay, double beta, VectorOps<V> ops) {
+        if (delay < 0) {
+            throw new IllegalArgumentException("delay must be >= 0, got " + delay);
+        }
+        if (!(beta >= 0.0 && beta < 1.0)) {
+            throw new IllegalArgumentException("EMA beta must be in [0, 1), got " + beta);
+        }
+        this.delay = delay;
+        this.beta = beta;
+        this.ops = ops;
+    }
+
+    public double beta() {
+        return beta;
+    }
+
+    @Override
+    public void onForward(long version, V current) {
+    }
+
+    @Override
+    public void beforeUpdate(long version, V current) {
+    }
+
+    @Override
+    public void afterUpdate(long version, V applied, V current) {
+        if (delay == 0) {
+            return;
+        }
+        if (average == null) {
+            average = ops.zerosLike(applied);
+        }
+        ops.scale(average, beta);
+        ops.axpy(1.0 - beta, applied, average);
+        updates++;
+        betaPowK *= beta;
+    }
+
+    @Override
+    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
+        long d = currentVersion - forwardVersion;
+        if (d == 0) {
+            return false;
+        }
+        if (average == null) {
+            throw new IllegalStateException("a backward is " + d + " updates stale at a stage of nominal delay "
+                    + delay + ", which keeps no history");
+        }
+        ops.copy(current, target);
+        ops.axpy(-d / (1.0 - betaPowK), average, target);
+        return true;
+    }
+
+    @Override
+    public long heldBytes() {
+        return average == null ? 0 : ops.bytes(average);
+    }
+
+    @Override
+    public long peakBytes() {
+        return heldBytes();
+    }
+}

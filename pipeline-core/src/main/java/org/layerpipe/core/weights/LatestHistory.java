@@ -1,0 +1,32 @@
+package org.layerpipe.core.weights;
+
+/** {@link WeightMode#LATEST}: keeps nothing; every backward uses the current weights. */
+public final class LatestHistory<V> implements WeightHistory<V> {
+
+    @Override
+    public void onForward(long version, V current) {
+    }
+
+    @Override
+    public void beforeUpdate(long version, V current) {
+    }
+
+    @Override
+    public void afterUpdate(long version, V applied, V current) {
+    }
+
+    @Override
+    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
+        return false;
+    }
+
+    @Override
+    public long heldBytes() {
+        return 0;
+    }
+
+    @Override
+    public long peakBytes() {
+        return 0;
+    }
+}

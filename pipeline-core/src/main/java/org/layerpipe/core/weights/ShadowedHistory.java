@@ -1,0 +1,77 @@
+package org.layerpipe.core.weights;
+
+/**
+ * A history with an exact {@link StashHistory} kept beside it, to measure how far its
+ * reconstructions are from the true weights: {@code ‖Ŵ − W_true‖ / ‖W_true − W_now‖} per
+ * stale backward — the number that says whether an EMA works. The shadow's memory is a
+ * diagnostic cost and is not counted in {@link #heldBytes()}.
+ */
+public final class ShadowedHistory<V> implements WeightHistory<V> {
+
+    private final WeightHistory<V> inner;
+    private final StashHistory<V> exact;
+    private final VectorOps<V> ops;
+    private long count;
+    private double sum;
+    private double max;
+
+    public ShadowedHistory(WeightHistory<V> inner, int delay, VectorOps<V> ops) {
+        this.inner = inner;
+        this.exact = new StashHistory<>(delay, ops);
+        this.ops = ops;
+    }
+
+    @Override
+    public void onForward(long version, V current) {
+        inner.onForward(version, current);
+        exact.onForward(version, current);
+    }
+
+    @Override
+    public void beforeUpdate(long version, V current) {
+        inner.beforeUpdate(version, current);
+        exact.beforeUpdate(version, current);
+    }
+
+    @Override
+    public void afterUpdate(long version, V applied, V current) {
+        inner.afterUpdate(version, applied, current);
+        exact.afterUpdate(version, applied, current);
+    }
+
+    @Override
+    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
+        boolean written = inner.weightsForBackward(forwardVersion, currentVersion, current, target);
+        V truth = exact.exact(forwardVersion, current);
+        if (truth != current) {
+            double drift = ops.distance(truth, current);
+            if (drift > 0) {
+                double error = ops.distance(written ? target : current, truth) / drift;
+                count++;
+                sum += error;
+                max = Math.max(max, error);
+            }
+        }
+        exact.release(forwardVersion);
+        return written;
+    }
+
+    @Override
+    public long heldBytes() {
+        return inner.heldBytes();
+    }
+
+    @Override
+    public long peakBytes() {
+        return inner.peakBytes();
+    }
+
+    @Override
+    public ReconstructionStats drainReconstructionStats() {
+        ReconstructionStats stats = count == 0 ? ReconstructionStats.NONE : new ReconstructionStats(count, sum / count, max);
+        count = 0;
+        sum = 0;
+        max = 0;
+        return stats;
+    }
+}

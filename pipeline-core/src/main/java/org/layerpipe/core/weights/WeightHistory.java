@@ -1,0 +1,43 @@
+package org.layerpipe.core.weights;
+
+/**
+ * What a stage remembers about past weight versions so that the backward of a stale
+ * minibatch can use the weights its forward used (DESIGN §2, "Which weights the backward
+ * uses"). One history per stage, over the stage's flat parameter vector.
+ *
+ * <p>Call protocol, driven by the stage: {@link #onForward} before each forward;
+ * {@link #beforeUpdate} and {@link #afterUpdate} around each update; exactly one
+ * {@link #weightsForBackward} per forward, which also releases what was kept for it.
+ * Versions count the updates applied to the stage.
+ */
+public interface WeightHistory<V> {
+
+    /** A forward is about to run on {@code current}, the weights at {@code version}. */
+    void onForward(long version, V current);
+
+    /** {@code current} (at {@code version}) is about to be changed by an update. */
+    void beforeUpdate(long version, V current);
+
+    /** The update {@code applied = W_new − W_old} moved the weights to {@code current}, now at {@code version}. */
+    void afterUpdate(long version, V applied, V current);
+
+    /**
+     * Decides the weights for the backward of a minibatch whose forward ran at
+     * {@code forwardVersion}, and releases what was kept for it.
+     *
+     * @return {@code false} if the backward should use {@code current} as it is ({@code target}
+     *         untouched), {@code true} if the weights to use were written into {@code target}
+     */
+    boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target);
+
+    /** Bytes of weight memory this history holds now (copies, averages), excluding the current weights. */
+    long heldBytes();
+
+    /** The most bytes it ever held. */
+    long peakBytes();
+
+    /** Reconstruction error measured since the last call, for shadowed histories; {@link ReconstructionStats#NONE} otherwise. */
+    default ReconstructionStats drainReconstructionStats() {
+        return ReconstructionStats.NONE;
+    }
+}

@@ -1,0 +1,147 @@
+package org.layerpipe.core.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.layerpipe.core.model.Activation;
+import org.layerpipe.core.model.Block;
+import org.layerpipe.core.model.Block.Pool.PoolType;
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.stage.BackwardResult;
+import org.layerpipe.core.stage.SgdSettings;
+import org.layerpipe.core.weights.WeightSettings;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Finite-difference gradient check of every block type, in double precision: the stage's
+ * parameter gradients and its input gradient against central differences of the loss.
+ * Each case puts the block under test in front of a small head (flatten, dense, softmax loss),
+ * so the head's blocks are checked in every case too.
+ */
+class GradientCheckTest {
+
+    private static final double H = 1e-6;
+    private static final double MAX_RELATIVE_ERROR = 1e-5;
+    private static final double MIN_ABSOLUTE_ERROR = 1e-9;
+    private static final int BATCH = 4;
+
+    static Stream<Arguments> blocks() {
+        Shape flat = new Shape.Flat(6);
+        Shape image = new Shape.Image(2, 5, 5);
+        return Stream.of(
+                Arguments.of("dense relu", flat, List.of(new Block.Dense(5, Activation.RELU))),
+                Arguments.of("dense tanh", flat, List.of(new Block.Dense(5, Activation.TANH))),
+                Arguments.of("conv 3x3 pad 1 bias tanh", image, List.of(new Block.Conv2d(3, 3, 1, 1, true, Activation.TANH))),
+                Arguments.of("conv 3x3 stride 2", image, List.of(new Block.Conv2d(3, 3, 2, 0, false, Activation.IDENTITY))),
+                Arguments.of("max pool", new Shape.Image(2, 4, 4), List.of(new Block.Pool(PoolType.MAX, 2, 2))),
+                Arguments.of("avg pool", new Shape.Image(2, 4, 4), List.of(new Block.Pool(PoolType.AVG, 2, 2))),
+                Arguments.of("batch norm (image)", new Shape.Image(2, 3, 3), List.of(new Block.BatchNorm())),
+                Arguments.of("batch norm (flat)", flat, List.of(new Block.BatchNorm())),
+                Arguments.of("relu", flat, List.of(new Block.Act(Activation.RELU))),
+                Arguments.of("sigmoid", flat, List.of(new Block.Act(Activation.SIGMOID))),
+                Arguments.of("flatten", new Shape.Image(2, 3, 3), List.of(new Block.Flatten())),
+                Arguments.of("softmax loss alone", new Shape.Flat(3), List.of()),
+                Arguments.of("residual identity", new Shape.Image(3, 4, 4), List.of(new Block.Residual(3, 1))),
+                Arguments.of("residual projection", new Shape.Image(2, 4, 4), List.of(new Block.Residual(4, 2))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("blocks")
+    void gradientsMatchFiniteDifferences(String name, Shape input, List<Block> under) {
+        List<Block> blocks = new ArrayList<>(under);
+        Shape out = input;
+        for (Block b : under) {
+            out = b.outputShape(out);
+        }
+        if (out instanceof Shape.Image) {
+            blocks.add(new Block.Flatten());
+        }
+        if (!under.isEmpty()) {
+            blocks.add(new Block.Dense(3, Activation.IDENTITY));
+        }
+        blocks.add(new Block.SoftmaxLoss());
+        ModelSpec model = new ModelSpec("check", input, blocks);
+        DataType dtype = DataType.DOUBLE;
+        TestModels.Data data = TestModels.data(model, 1, BATCH, 11, dtype);
+        INDArray x = data.input(0).dup();
+        INDArray y = data.labels(0);
+
+        // index 1, so the stage also returns the gradient with respect to its input
+        Nd4jStage stage = new Nd4jStage(1, model.blocks(), model.shapes().subList(0, model.numBlocks()),
+                Nd4jLayers.initialParameters(model, dtype, 3), WeightSettings.latest(), 0, SgdSettings.PLAIN, dtype);
+        stage.forward(0, x, y);
+        BackwardResult<INDArray> analytic = stage.backward(0, null);
+        // DL4J's gradients are of the summed loss; the score is the mean
+        INDArray paramGrad = stage.numParams() == 0 ? null : stage.accumulatedGradients().dup().divi(BATCH);
+        INDArray inputGrad = analytic.gradInput().dup().divi(BATCH);
+
+        Random random = new Random(5);
+        INDArray params = stage.parameters();
+        INDArray trainable = stage.trainableMask();
+        List<String> failures = new ArrayList<>();
+        int checked = 0;
+        for (long i : sample(stage.numParams(), 60, random)) {
+            if (trainable.getDouble(i) == 0) {
+                continue; // batch-norm running statistics: not trained by gradient
+            }
+            double original = params.getDouble(i);
+            params.putScalar(i, original + H);
+            stage.currentWeightsChanged();
+            double plus = loss(stage, x, y);
+            params.putScalar(i, original - H);
+            stage.currentWeightsChanged();
+            double minus = loss(stage, x, y);
+            params.putScalar(i, original);
+            stage.currentWeightsChanged();
+            compare("param " + i, paramGrad.getDouble(i), (plus - minus) / (2 * H), failures);
+            checked++;
+        }
+        INDArray xFlat = x.reshape(x.length());
+        INDArray gFlat = inputGrad.reshape(inputGrad.length());
+        for (long i : sample(x.length(), 30, random)) {
+            double original = xFlat.getDouble(i);
+            xFlat.putScalar(i, original + H);
+            double plus = loss(stage, x, y);
+            xFlat.putScalar(i, original - H);
+            double minus = loss(stage, x, y);
+            xFlat.putScalar(i, original);
+            compare("input " + i, gFlat.getDouble(i), (plus - minus) / (2 * H), failures);
+            checked++;
+        }
+        assertTrue(checked > 10, "checked only " + checked + " entries");
+        assertTrue(failures.isEmpty(), name + ": " + failures.size() + " of " + checked + " gradients off: " + failures);
+    }
+
+    private static double loss(Nd4jStage stage, INDArray x, INDArray y) {
+        stage.forward(0, x, y);
+        return stage.backward(0, null).loss();
+    }
+
+    private static void compare(String what, double analytic, double numeric, List<String> failures) {
+        double abs = Math.abs(analytic - numeric);
+        double rel = abs / Math.max(Math.abs(analytic), Math.abs(numeric));
+        if (abs > MIN_ABSOLUTE_ERROR && rel > MAX_RELATIVE_ERROR) {
+            failures.add(what + ": analytic " + analytic + " numeric " + numeric);
+        }
+    }
+
+    private static long[] sample(long n, int k, Random random) {
+        if (n <= k) {
+            long[] all = new long[(int) n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        return random.longs(k, 0, n).distinct().toArray();
+    }
+}

@@ -1,0 +1,49 @@
+package org.layerpipe.core.partition;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class DelayTableTest {
+
+    @Test
+    void rendersOneAlignedRowPerBlock() {
+        String table = DelayTable.render(Partition.of(2, 1, 1),
+                List.of("dense(256)", "dense(128)", "dense(64)", "softmax(10)"));
+        assertEquals("""
+                block         | stage | S | delay
+                0 dense(256)  | 0     | 2 | 4
+                1 dense(128)  | 0     | 2 | 4
+                2 dense(64)   | 1     | 1 | 2
+                3 softmax(10) | 2     | 0 | 0
+                """, table);
+    }
+
+    @Test
+    void defaultNamesAreBlockIndices() {
+        assertEquals("""
+                block     | stage | S | delay
+                0 block 0 | 0     | 1 | 2
+                1 block 1 | 1     | 0 | 0
+                """, DelayTable.render(Partition.of(1, 1)));
+    }
+
+    @Test
+    void firstStageOfSixHasDelayTen() {
+        String table = DelayTable.render(Partition.of(1, 1, 1, 1, 1, 1));
+        assertEquals("0 block 0 | 0     | 5 | 10", table.lines().skip(1).findFirst().orElseThrow());
+        assertEquals("5 block 5 | 5     | 0 | 0", table.lines().skip(6).findFirst().orElseThrow());
+    }
+
+    @Test
+    void rejectsWrongNumberOfNames() {
+        assertEquals("partition [2,1] has 3 blocks but got 1 block name: pass one name per block",
+                assertThrows(PartitionException.class,
+                        () -> DelayTable.render(Partition.of(2, 1), List.of("a"))).getMessage());
+        assertEquals("partition [2,1] has 3 blocks but got no block names: pass one name per block",
+                assertThrows(PartitionException.class, () -> DelayTable.render(Partition.of(2, 1), null)).getMessage());
+    }
+}
