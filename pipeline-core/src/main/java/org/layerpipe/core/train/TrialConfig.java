@@ -1,0 +1,197 @@
+package org.layerpipe.core.train;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.layerpipe.core.partition.PartitionSpec;
+import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.weights.EmaRule;
+import org.layerpipe.core.weights.WeightMode;
+import org.layerpipe.core.weights.WeightSettings;
+
+/**
+ * Everything that defines one trial: immutable, validated, and convertible to and from the
+ * flat {@code key → text} form that {@code train} flags, sweep files and MLflow params share
+ * (keys in {@link Setting#ALL}). The config hash identifies a trial across re-runs of a sweep.
+ */
+public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec partition, ScheduleKind schedule,
+                          int microbatches, WeightSettings weights, OptimizerConfig optimizer, int batchSize, int epochs,
+                          long seed, Precision precision, int threads) {
+
+    public TrialConfig {
+        require(model != null, "model is missing");
+        require(data != null, "data is missing");
+        require(partition != null, "partition is missing");
+        require(schedule != null, "schedule is missing");
+        require(weights != null, "weights are missing");
+        require(optimizer != null, "optimizer is missing");
+        require(precision != null, "precision is missing");
+        require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
+        require(microbatches == 1 || schedule == ScheduleKind.GPIPE,
+                "microbatches > 1 needs the gpipe schedule, got " + microbatches + " with " + label(schedule));
+        require(batchSize >= 1, "batch_size must be >= 1, got " + batchSize);
+        require(batchSize % microbatches == 0, "batch_size " + batchSize + " must be a multiple of microbatches " + microbatches);
+        require(epochs >= 1, "epochs must be >= 1, got " + epochs);
+        require(threads >= 0, "threads must be >= 0 (0 = all cores), got " + threads);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The defaults of every setting. */
+    public static TrialConfig defaults() {
+        return fromParams(Map.of());
+    }
+
+    /**
+     * Reads a trial from settings as text; missing keys take their defaults.
+     *
+     * @throws IllegalArgumentException naming the setting and the bad value, or the unknown key
+     */
+    public static TrialConfig fromParams(Map<String, String> params) {
+        Map<String, String> p = new HashMap<>();
+        for (Setting s : Setting.ALL) {
+            p.put(s.key(), s.defaultValue());
+        }
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            Setting.of(e.getKey());
+            p.put(e.getKey(), e.getValue() == null ? "" : e.getValue().trim());
+        }
+        Reader r = new Reader(p);
+        WeightMode mode = r.get("weights", WeightMode::parse);
+        WeightSettings weights = new WeightSettings(mode, r.get("ema.rule", EmaRule::parse),
+                r.get("ema.beta", Double::parseDouble), r.get("ema.shadow", Reader::bool));
+        return r.get("(trial)", ignored -> new TrialConfig(
+                new ModelConfig(p.get("model"), r.get("model.hidden", Reader::ints)),
+                new DataConfig(p.get("data"), p.get("data.path"), r.get("data.train_limit", Integer::parseInt),
+                        r.get("data.test_limit", Integer::parseInt), r.get("data.augment", Reader::bool)),
+                r.get("partition", PartitionSpec::parse),
+                r.get("schedule", ScheduleKind::parse),
+                r.get("microbatches", Integer::parseInt),
+                weights,
+                new OptimizerConfig(r.get("lr", Double::parseDouble), r.get("lr_schedule", LrSchedule::parse),
+                        r.get("momentum", Double::parseDouble), r.get("weight_decay", Double::parseDouble)),
+                r.get("batch_size", Integer::parseInt),
+                r.get("epochs", Integer::parseInt),
+                r.get("seed", Long::parseLong),
+                r.get("precision", Precision::parse),
+                r.get("threads", Integer::parseInt)));
+    }
+
+    /** Every setting as canonical text, in {@link Setting#ALL} order. */
+    public Map<String, String> toParams() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("model", model.name());
+        p.put("model.hidden", String.join(",", model.hidden().stream().map(String::valueOf).toList()));
+        p.put("data", data.name());
+        p.put("data.path", data.path());
+        p.put("data.train_limit", String.valueOf(data.trainLimit()));
+        p.put("data.test_limit", String.valueOf(data.testLimit()));
+        p.put("data.augment", String.valueOf(data.augment()));
+        p.put("partition", partition.toString());
+        p.put("schedule", label(schedule));
+        p.put("microbatches", String.valueOf(microbatches));
+        p.put("weights", weights.mode().name().toLowerCase(Locale.ROOT));
+        p.put("ema.rule", weights.rule().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        p.put("ema.beta", String.valueOf(weights.beta()));
+        p.put("ema.shadow", String.valueOf(weights.shadow()));
+        p.put("lr", String.valueOf(optimizer.lr()));
+        p.put("lr_schedule", optimizer.schedule().label());
+        p.put("momentum", String.valueOf(optimizer.momentum()));
+        p.put("weight_decay", String.valueOf(optimizer.weightDecay()));
+        p.put("batch_size", String.valueOf(batchSize));
+        p.put("epochs", String.valueOf(epochs));
+        p.put("seed", String.valueOf(seed));
+        p.put("precision", precision.label());
+        p.put("threads", String.valueOf(threads));
+        return p;
+    }
+
+    /** A copy with some settings replaced (keys and values as text). */
+    public TrialConfig with(Map<String, String> overrides) {
+        Map<String, String> p = new LinkedHashMap<>(toParams());
+        p.putAll(overrides);
+        return fromParams(p);
+    }
+
+    /**
+     * Stable identity of the trial's result: SHA-256 over the canonical text of every setting
+     * that changes the result (not the resources), first 16 hex digits.
+     */
+    public String configHash() {
+        StringBuilder canonical = new StringBuilder();
+        Map<String, String> p = toParams();
+        for (Setting s : Setting.ALL) {
+            if (s.identity()) {
+                canonical.append(s.key()).append('=').append(p.get(s.key())).append('\n');
+            }
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    public static String label(ScheduleKind kind) {
+        return switch (kind) {
+            case SEQUENTIAL -> "sequential";
+            case LAYERPIPE2 -> "layerpipe2";
+            case ONE_F_ONE_B -> "1f1b";
+            case GPIPE -> "gpipe";
+        };
+    }
+
+    /** Parses settings, naming the setting in every error. */
+    private record Reader(Map<String, String> params) {
+
+        <T> T get(String key, Parser<T> parser) {
+            String text = params.get(key);
+            try {
+                return parser.parse(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("setting '" + key + "': '" + text + "' is not a valid number");
+            } catch (IllegalArgumentException e) {
+                throw key.startsWith("(") ? e : new IllegalArgumentException("setting '" + key + "': " + e.getMessage(), e);
+            }
+        }
+
+        static boolean bool(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+            };
+        }
+
+        static List<Integer> ints(String text) {
+            String t = text.replace("[", "").replace("]", "").trim();
+            if (t.isEmpty()) {
+                return List.of();
+            }
+            List<Integer> values = new ArrayList<>();
+            for (String part : Arrays.asList(t.split(","))) {
+                values.add(Integer.parseInt(part.trim()));
+            }
+            return values;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(String text);
+    }
+}
