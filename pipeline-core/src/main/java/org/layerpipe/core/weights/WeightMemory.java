@@ -1,0 +1,101 @@
+package org.layerpipe.core.weights;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.schedule.ScheduleKind;
+
+/**
+ * Extra weight memory each mode needs per stage (DESIGN §2 table): LATEST none, STASH one
+ * copy per update in flight ({@code delay·|W|}), EMA one average ({@code 1·|W|}) wherever the
+ * stage is stale at all. Tests check these numbers against what real histories hold.
+ */
+public final class WeightMemory {
+
+    private WeightMemory() {
+    }
+
+    /** Peak bytes of history a stage of {@code params} parameters and nominal delay {@code delay} holds in steady state. */
+    public static long peakBytes(WeightMode mode, int delay, long params, int bytesPerParam) {
+        return switch (mode) {
+            case LATEST -> 0;
+            case STASH -> (long) delay * params * bytesPerParam;
+            case EMA -> delay > 0 ? params * bytesPerParam : 0;
+        };
+    }
+
+    /**
+     * A table per stage: blocks, parameters, delay and the peak history bytes of each mode,
+     * with totals, e.g. for {@code resnet18} at M = 8.
+     */
+    public static String table(Partition partition, long[] blockParams, ScheduleKind kind, int bytesPerParam) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"stage", "blocks", "params", "delay", "latest", "stash", "ema"});
+        long totalParams = 0;
+        long[] totals = new long[WeightMode.values().length];
+        for (int s = 0; s < partition.numStages(); s++) {
+            long params = 0;
+            for (int b = partition.firstBlock(s); b < partition.endBlock(s); b++) {
+                params += blockParams[b];
+            }
+            int delay = kind.delay(partition.stageStagesAfter(s));
+            String[] row = {String.valueOf(s), partition.firstBlock(s) + ".." + (partition.endBlock(s) - 1),
+                    String.valueOf(params), String.valueOf(delay), "", "", ""};
+            for (WeightMode m : WeightMode.values()) {
+                long bytes = peakBytes(m, delay, params, bytesPerParam);
+                totals[m.ordinal()] += bytes;
+                row[4 + m.ordinal()] = human(bytes);
+            }
+            totalParams += params;
+            rows.add(row);
+        }
+        rows.add(new String[] {"total", "", String.valueOf(totalParams), "",
+                human(totals[0]), human(totals[1]), human(totals[2])});
+        return render(rows);
+    }
+
+    /** Bytes in B / KiB / MiB / GiB with one decimal. */
+    public static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    private static String render(List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                if (i > 0) {
+                    line.append(" | ");
+                }
+                line.append(i < 2 ? pad(r[i], widths[i]) : lpad(r[i], widths[i]));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String pad(String s, int w) {
+        return s + " ".repeat(w - s.length());
+    }
+
+    private static String lpad(String s, int w) {
+        return " ".repeat(w - s.length()) + s;
+    }
+}

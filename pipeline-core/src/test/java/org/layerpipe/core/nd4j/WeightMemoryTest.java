@@ -1,0 +1,101 @@
+package org.layerpipe.core.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.layerpipe.core.execution.LearningRate;
+import org.layerpipe.core.execution.ReferenceExecutor;
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.model.Models;
+import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.partition.BalancedPartitioner;
+import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.schedule.Schedule;
+import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.stage.SgdSettings;
+import org.layerpipe.core.weights.EmaRule;
+import org.layerpipe.core.weights.WeightMemory;
+import org.layerpipe.core.weights.WeightMode;
+import org.layerpipe.core.weights.WeightSettings;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Weight-history memory measured on real stages: STASH grows with M, EMA stays one copy per stale stage. */
+class WeightMemoryTest {
+
+    @Test
+    void measuredHistoryBytesMatchTheTableAndStashGrowsWithStages() {
+        ModelSpec model = TestModels.mlp();
+        long[] totals = new long[5];
+        long[] emaTotals = new long[5];
+        for (Partition partition : List.of(Partition.of(4), Partition.of(2, 2), Partition.of(1, 1, 2), Partition.of(1, 1, 1, 1))) {
+            long[] stash = measuredPeaks(model, partition, WeightSettings.stash());
+            long[] ema = measuredPeaks(model, partition, WeightSettings.ema(EmaRule.PIPELINE_AWARE));
+            long[] blockParams = model.parameterCounts();
+            for (int s = 0; s < partition.numStages(); s++) {
+                long params = 0;
+                for (int b = partition.firstBlock(s); b < partition.endBlock(s); b++) {
+                    params += blockParams[b];
+                }
+                int delay = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
+                assertEquals(WeightMemory.peakBytes(WeightMode.STASH, delay, params, 8), stash[s], partition + " stash stage " + s);
+                assertEquals(WeightMemory.peakBytes(WeightMode.EMA, delay, params, 8), ema[s], partition + " ema stage " + s);
+                assertTrue(ema[s] <= params * 8, "EMA holds at most one copy");
+                totals[partition.numStages()] += stash[s];
+                emaTotals[partition.numStages()] += ema[s];
+            }
+            System.out.println("MLP " + partition + " (LayerPipe2, double):\n"
+                    + WeightMemory.table(partition, blockParams, ScheduleKind.LAYERPIPE2, 8));
+        }
+        assertTrue(totals[1] < totals[2] && totals[2] < totals[3] && totals[3] < totals[4],
+                "STASH memory must grow with M: " + java.util.Arrays.toString(totals));
+        long all = model.totalParameters() * 8;
+        for (int m = 1; m <= 4; m++) {
+            assertTrue(emaTotals[m] <= all, "EMA memory stays within 1x|W| at M=" + m);
+        }
+    }
+
+    @Test
+    void resnet18TableShowsStashGrowingAndEmaFlat() {
+        ModelSpec resnet = Models.resnet18(new Shape.Image(3, 32, 32), 100);
+        long params = resnet.totalParameters();
+        assertTrue(params > 10_500_000 && params < 11_500_000, "ResNet-18 has about 11M parameters, got " + params);
+        long previousStash = -1;
+        for (int m : new int[] {2, 4, 8}) {
+            Partition p = BalancedPartitioner.partition(resnet.estimatedCosts(), m);
+            String table = WeightMemory.table(p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
+            System.out.println("resnet18 M=" + m + " " + p + ":\n" + table);
+            long stash = 0;
+            long ema = 0;
+            for (int s = 0; s < m; s++) {
+                long stageParams = 0;
+                for (int b = p.firstBlock(s); b < p.endBlock(s); b++) {
+                    stageParams += resnet.parameterCounts()[b];
+                }
+                int delay = ScheduleKind.LAYERPIPE2.delay(p.stageStagesAfter(s));
+                stash += WeightMemory.peakBytes(WeightMode.STASH, delay, stageParams, 4);
+                ema += WeightMemory.peakBytes(WeightMode.EMA, delay, stageParams, 4);
+            }
+            assertTrue(stash > previousStash, "stash grows with M");
+            assertTrue(ema <= params * 4, "ema stays within one copy");
+            previousStash = stash;
+        }
+    }
+
+    private static long[] measuredPeaks(ModelSpec model, Partition partition, WeightSettings weights) {
+        int[] delays = new int[partition.numStages()];
+        for (int s = 0; s < delays.length; s++) {
+            delays[s] = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
+        }
+        List<INDArray> init = Nd4jLayers.initialParameters(model, DataType.DOUBLE, 1);
+        try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, init, delays, weights, SgdSettings.PLAIN, DataType.DOUBLE)) {
+            Schedule schedule = Schedule.generate(ScheduleKind.LAYERPIPE2, partition.numStages(), 12, 1);
+            ReferenceExecutor.run(schedule, pipeline.stages(), TestModels.data(model, 12, 4, 1, DataType.DOUBLE),
+                    LearningRate.constant(0.05));
+            return pipeline.stages().stream().mapToLong(Nd4jStage::peakHistoryBytes).toArray();
+        }
+    }
+}
