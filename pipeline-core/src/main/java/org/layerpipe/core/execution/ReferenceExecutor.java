@@ -33,7 +33,10 @@ public final class ReferenceExecutor {
         // activations travelling forward, keyed by (producing stage, unit); gradients travelling backward likewise
         Map<Long, T> activations = new HashMap<>();
         Map<Long, T> gradients = new HashMap<>();
+        long[] busy = new long[m];
+        long start = System.nanoTime();
         for (Event e : schedule.events()) {
+            long opStart = System.nanoTime();
             Stage<T> stage = stages.get(e.stage());
             int s = e.stage();
             int j = e.minibatch();
@@ -61,8 +64,9 @@ public final class ReferenceExecutor {
                 }
                 case UPDATE -> stage.update(lr.at(stage.version()));
             }
+            busy[s] += System.nanoTime() - opStart;
         }
-        return new RunResult(losses, correct, examples, staleness);
+        return new RunResult(losses, correct, examples, staleness, busy, System.nanoTime() - start);
     }
 
     private static long key(int stage, int unit) {

@@ -7,8 +7,28 @@ package org.layerpipe.core.execution;
  * @param correct   correctly classified examples of each unit
  * @param examples  examples of each unit
  * @param staleness per stage and unit: updates the stage applied between the unit's forward and its backward, as measured
+ * @param busyNanos per stage: time spent computing (forward, backward, update), not waiting
+ * @param wallNanos wall-clock time of the whole run
  */
-public record RunResult(double[] losses, int[] correct, int[] examples, int[][] staleness) {
+public record RunResult(double[] losses, int[] correct, int[] examples, int[][] staleness, long[] busyNanos, long wallNanos) {
+
+    /** Fraction of the wall time each stage spent computing: the pipeline's efficiency, stage by stage. */
+    public double[] busyFractions() {
+        double[] f = new double[busyNanos.length];
+        for (int s = 0; s < f.length; s++) {
+            f[s] = wallNanos == 0 ? 0 : (double) busyNanos[s] / wallNanos;
+        }
+        return f;
+    }
+
+    /** Total examples. */
+    public long totalExamples() {
+        long n = 0;
+        for (int e : examples) {
+            n += e;
+        }
+        return n;
+    }
 
     /** Fraction of examples classified correctly over the whole run. */
     public double accuracy() {

@@ -10,6 +10,7 @@ import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.stage.BackwardResult;
 import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.stage.Stage;
+import org.layerpipe.core.weights.LatestHistory;
 import org.layerpipe.core.weights.ReconstructionStats;
 import org.layerpipe.core.weights.WeightHistory;
 import org.layerpipe.core.weights.WeightSettings;
@@ -147,7 +148,8 @@ public final class Nd4jStage implements Stage<INDArray> {
         this.loss = lossUnit;
         this.trainable = masks.isEmpty() ? Nd4j.zeros(dtype, 0) : Nd4j.concat(0, masks.toArray(new INDArray[0])).castTo(dtype);
         this.hasStatistics = trainable.length() > 0 && trainable.minNumber().doubleValue() == 0.0;
-        this.history = weights.newHistory(delay, Nd4jVectors.INSTANCE);
+        // a stage without parameters (pooling, flatten) has no weights to remember
+        this.history = n == 0 ? new LatestHistory<>() : weights.newHistory(delay, Nd4jVectors.INSTANCE);
     }
 
     /** A view of {@code length} entries from {@code from}, or null when empty (ND4J has no empty views). */
