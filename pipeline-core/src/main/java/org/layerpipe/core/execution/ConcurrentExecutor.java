@@ -30,14 +30,21 @@ public final class ConcurrentExecutor {
     }
 
     public static <T> RunResult run(Schedule schedule, List<? extends Stage<T>> stages, UnitSource<T> data, LearningRate lr) {
-        return run(schedule, stages, data, lr, stage -> { }, DEFAULT_STALL_MILLIS);
+        return run(schedule, stages, data, lr, stage -> { }, DEFAULT_STALL_MILLIS, (unit, loss) -> { });
+    }
+
+    /** Told when the last stage finished a unit's backward, with its loss; called on that stage's worker thread. */
+    @FunctionalInterface
+    public interface UnitListener {
+        void onUnit(int unit, double loss);
     }
 
     /**
      * @param workerInit called first on each worker thread with its stage index (device binding, thread settings)
+     * @param onUnit     progress callback from the last stage's worker
      */
     public static <T> RunResult run(Schedule schedule, List<? extends Stage<T>> stages, UnitSource<T> data, LearningRate lr,
-                                    IntConsumer workerInit, long stallMillis) {
+                                    IntConsumer workerInit, long stallMillis, UnitListener onUnit) {
         int m = stages.size();
         if (schedule.numStages() != m) {
             throw new IllegalArgumentException("schedule has " + schedule.numStages() + " stages but the pipeline has " + m);
@@ -97,6 +104,7 @@ public final class ConcurrentExecutor {
                                 losses[j] = r.loss();
                                 correct[j] = r.correct();
                                 examples[j] = r.examples();
+                                onUnit.onUnit(j, r.loss());
                             }
                             if (stageIndex > 0) {
                                 gradients.get(stageIndex - 1).put(j, r.gradInput());

@@ -69,7 +69,7 @@ public final class Nd4jPipeline implements AutoCloseable {
         return Nd4j.concat(0, parts);
     }
 
-    /** Inference through every stage: class scores (before softmax). */
+    /** Inference through every stage: class probabilities. */
     public INDArray predict(INDArray input) {
         INDArray x = input;
         for (Nd4jStage s : stages) {

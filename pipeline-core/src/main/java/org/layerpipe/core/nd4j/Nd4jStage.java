@@ -8,6 +8,7 @@ import java.util.Map;
 import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.stage.BackwardResult;
+import org.layerpipe.core.stage.DivergenceException;
 import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.stage.Stage;
 import org.layerpipe.core.weights.LatestHistory;
@@ -55,6 +56,8 @@ public final class Nd4jStage implements Stage<INDArray> {
     private final WeightHistory<INDArray> history;
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
     private INDArray velocity;
+    private long activationBytes;
+    private long peakActivationBytes;
     private long version;
     private long examplesAccumulated;
     private boolean workingIsCurrent = true;
@@ -191,6 +194,8 @@ public final class Nd4jStage implements Stage<INDArray> {
         }
         history.onForward(version, master);
         inFlight.put(unit, new InFlight(input, labels, version));
+        activationBytes += bytes(input);
+        peakActivationBytes = Math.max(peakActivationBytes, activationBytes);
         if (last) {
             return null;
         }
@@ -206,6 +211,7 @@ public final class Nd4jStage implements Stage<INDArray> {
         if (f == null) {
             throw new IllegalStateException("stage " + index + ": backward of minibatch " + unit + " without a forward");
         }
+        activationBytes -= bytes(f.input);
         boolean layersRemember = rememberedUnit == unit && version == f.version;
         if (history.weightsForBackward(f.version, version, master, working)) {
             workingIsCurrent = false;
@@ -218,6 +224,9 @@ public final class Nd4jStage implements Stage<INDArray> {
         if (last) {
             INDArray lossInput = runForward(f.input);
             SegmentUnit.LossOutcome outcome = loss.lossBackward(lossInput, f.labels);
+            if (!Double.isFinite(outcome.loss())) {
+                throw new DivergenceException("the loss is " + outcome.loss() + " at minibatch " + unit);
+            }
             loss.addGradientsTo(unitGradients.get(units.size() - 1));
             INDArray grad = backwardThrough(units.size() - 1, outcome.gradInput());
             result = new BackwardResult<>(grad, outcome.loss(), outcome.correct(), examples);
@@ -296,15 +305,12 @@ public final class Nd4jStage implements Stage<INDArray> {
         }
     }
 
-    /** Inference-mode output of this stage (class scores from the last stage, before softmax). */
+    /** Inference-mode output of this stage (class probabilities from the last stage). */
     public INDArray infer(INDArray input) {
         useCurrentWeights();
         rememberedUnit = -1;
         INDArray x = input;
         for (Unit u : units) {
-            if (u == loss) {
-                break;
-            }
             x = u.infer(x);
         }
         return x;
@@ -322,11 +328,18 @@ public final class Nd4jStage implements Stage<INDArray> {
 
     @Override
     public long activationBytes() {
-        long bytes = 0;
-        for (InFlight f : inFlight.values()) {
-            bytes += f.input.length() * f.input.dataType().width();
-        }
-        return bytes;
+        return activationBytes;
+    }
+
+    /** Most activation bytes held at once since the last call; resets to the current level. */
+    public long drainPeakActivationBytes() {
+        long peak = peakActivationBytes;
+        peakActivationBytes = activationBytes;
+        return peak;
+    }
+
+    private static long bytes(INDArray a) {
+        return a.length() * a.dataType().width();
     }
 
     @Override

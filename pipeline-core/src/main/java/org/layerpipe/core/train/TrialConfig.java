@@ -73,10 +73,15 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         WeightMode mode = r.get("weights", WeightMode::parse);
         WeightSettings weights = new WeightSettings(mode, r.get("ema.rule", EmaRule::parse),
                 r.get("ema.beta", Double::parseDouble), r.get("ema.shadow", Reader::bool));
+        List<Integer> hidden = r.get("model.hidden", Reader::ints);
+        ModelConfig model = r.get("model", name -> new ModelConfig(name, hidden));
+        int trainLimit = r.get("data.train_limit", Integer::parseInt);
+        int testLimit = r.get("data.test_limit", Integer::parseInt);
+        boolean augment = r.get("data.augment", Reader::bool);
+        DataConfig data = r.get("data", name -> new DataConfig(name, p.get("data.path"), trainLimit, testLimit, augment));
         return r.get("(trial)", ignored -> new TrialConfig(
-                new ModelConfig(p.get("model"), r.get("model.hidden", Reader::ints)),
-                new DataConfig(p.get("data"), p.get("data.path"), r.get("data.train_limit", Integer::parseInt),
-                        r.get("data.test_limit", Integer::parseInt), r.get("data.augment", Reader::bool)),
+                model,
+                data,
                 r.get("partition", PartitionSpec::parse),
                 r.get("schedule", ScheduleKind::parse),
                 r.get("microbatches", Integer::parseInt),

@@ -176,7 +176,7 @@ class ConcurrentExecutorTest {
             }
         });
         PipelineException e = assertThrows(PipelineException.class,
-                () -> ConcurrentExecutor.run(schedule, hanging, DATA, LearningRate.constant(0.01), s -> { }, 300));
+                () -> ConcurrentExecutor.run(schedule, hanging, DATA, LearningRate.constant(0.01), s -> { }, 300, (u, l) -> { }));
         assertEquals(0, e.stage());
         assertTrue(e.getMessage().contains("pipeline stalled: waited 0 s on gradients 1→0 for minibatch 0"), e.getMessage());
     }

@@ -1,0 +1,119 @@
+package org.layerpipe.core.cli;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.layerpipe.core.nd4j.Nd4jBackend;
+import org.layerpipe.core.train.EpochMetrics;
+import org.layerpipe.core.train.PipelineTrainer;
+import org.layerpipe.core.train.Provenance;
+import org.layerpipe.core.train.TrainingListener;
+import org.layerpipe.core.train.TrialConfig;
+import org.layerpipe.core.train.TrialResult;
+import org.layerpipe.core.train.TrialStatus;
+import org.layerpipe.core.weights.WeightMemory;
+
+/**
+ * {@code layerpipe train}: one trial from flags, with a progress line while an epoch runs
+ * and a table row per epoch. Exit code 0 when it finished, 1 when it diverged or failed,
+ * 2 for a usage error (one sentence, no stack trace).
+ */
+public final class TrainCommand {
+
+    static final String USAGE = """
+            usage: layerpipe train [--SETTING VALUE ...] [--devices 0,1]
+
+            Trains one pipelined trial and prints a row per epoch. Settings (also usable in sweep files):
+            """;
+
+    private TrainCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        TrialConfig config;
+        List<Integer> devices = new ArrayList<>();
+        try {
+            Flags.Parsed parsed = Flags.parse(args, List.of("devices"), List.of());
+            if (parsed.help()) {
+                out.print(USAGE + Flags.settingsHelp()
+                        + "  --devices IDS          GPU ids for the stages, round-robin (CUDA build only)\n");
+                return 0;
+            }
+            if (!parsed.positional().isEmpty()) {
+                throw new IllegalArgumentException("unexpected argument '" + parsed.positional().get(0) + "': settings are given as --key value");
+            }
+            config = TrialConfig.fromParams(parsed.settings());
+            if (parsed.own().containsKey("devices")) {
+                for (String d : parsed.own().get("devices").split(",")) {
+                    devices.add(Integer.parseInt(d.trim()));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        PipelineTrainer trainer = new PipelineTrainer(new Nd4jBackend(devices));
+        TrialResult result = trainer.train(config, new ConsoleListener(out));
+        if (result.status() != TrialStatus.FINISHED) {
+            err.println(result.status().name().toLowerCase(Locale.ROOT) + ": " + result.message());
+            return 1;
+        }
+        EpochMetrics last = result.last();
+        out.printf(Locale.ROOT, "finished: test accuracy %.4f, %.0f samples/s, config %s%n",
+                last.testAccuracy(), last.samplesPerSecond(), result.provenance().configHash());
+        return 0;
+    }
+
+    /** Prints the set-up, a progress line and the epoch table. */
+    static final class ConsoleListener implements TrainingListener {
+        private final PrintStream out;
+        private final boolean tty = System.console() != null;
+        private final Table table = new Table("epoch", "train loss", "train acc", "test loss", "test acc", "samples/s",
+                "time s", "efficiency", "history", "activations", "recon err");
+        private int epochs;
+
+        ConsoleListener(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void onStart(TrialConfig config, String partition, String delayTable, Provenance provenance) {
+            out.println("trial " + provenance.configHash() + ": " + config.model().name() + " on " + config.data().name()
+                    + ", partition " + partition + ", schedule " + TrialConfig.label(config.schedule())
+                    + ", weights " + config.weights().label() + ", " + config.epochs() + " epoch(s), batch " + config.batchSize());
+            out.println("backend " + provenance.environment().get("nd4j.backend") + " on " + provenance.environment().get("device")
+                    + ", commit " + provenance.environment().get("layerpipe.git.commit"));
+            out.print(delayTable);
+            out.println();
+        }
+
+        @Override
+        public void onProgress(int epoch, int done, int total, double runningLoss) {
+            String line = String.format(Locale.ROOT, "epoch %d: %d/%d minibatches, loss %.4f", epoch, done, total, runningLoss);
+            if (tty) {
+                out.print("\r" + line + (done == total ? "\n" : ""));
+            } else if (done == total || done % Math.max(1, total / 10) == 0) {
+                out.println(line);
+            }
+            out.flush();
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics m) {
+            table.row(String.valueOf(m.epoch()), f4(m.trainLoss()), f4(m.trainAccuracy()), f4(m.testLoss()), f4(m.testAccuracy()),
+                    String.format(Locale.ROOT, "%.0f", m.samplesPerSecond()), String.format(Locale.ROOT, "%.1f", m.wallSeconds()),
+                    String.format(Locale.ROOT, "%.2f", m.pipelineEfficiency()), WeightMemory.human(m.historyBytes()),
+                    WeightMemory.human(m.activationBytes()), Double.isNaN(m.reconstructionError()) ? "-" : f4(m.reconstructionError()));
+            if (epochs++ == 0) {
+                out.print(table.header());
+            }
+            out.println(table.line(epochs));
+        }
+
+        private static String f4(double v) {
+            return String.format(Locale.ROOT, "%.4f", v);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.layerpipe.core.data;
+
+import org.apache.hadoop.conf.Configuration;
+import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.train.DataConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads the train and test sets a {@link DataConfig} names, from its {@code path} (any Hadoop
+ * path) or the data set's default location, and applies its train/test limits.
+ *
+ * <ul>
+ *   <li>{@code fashion-mnist}: the four IDX files, gzipped or not, in {@code data.path} or by
+ *       default {@value #FASHION_MNIST_DEFAULT} (Debian package {@code dataset-fashion-mnist});
+ *   <li>{@code mnist}: the same four IDX file names in {@code data.path} (no default);
+ *   <li>{@code cifar10}: {@code data_batch_1.bin .. data_batch_5.bin} and {@code test_batch.bin}
+ *       in {@code data.path} or its {@code cifar-10-batches-bin/} subfolder (no default);
+ *   <li>{@code cifar100}: {@code train.bin} and {@code test.bin} in {@code data.path} or its
+ *       {@code cifar-100-binary/} subfolder (no default);
+ *   <li>{@code synthetic}: {@link SyntheticData}, 3x16x16, 10 classes, 2048 train / 512 test.
+ * </ul>
+ */
+public final class DataSets {
+
+    /** Where Debian's {@code dataset-fashion-mnist} package installs Fashion-MNIST. */
+    public static final String FASHION_MNIST_DEFAULT = "/usr/share/datasets/fashion-mnist";
+
+    public static final Shape.Image SYNTHETIC_SHAPE = new Shape.Image(3, 16, 16);
+    public static final int SYNTHETIC_CLASSES = 10;
+    public static final int SYNTHETIC_TRAIN = 2048;
+    public static final int SYNTHETIC_TEST = 512;
+    /**
+     * Seed of the synthetic set. Constant, not the trial seed, so that every trial of a sweep
+     * trains on the same data and seeds vary only initialisation, shuffling and augmentation.
+     */
+    public static final long SYNTHETIC_SEED = 20251208L;
+
+    private static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+    private static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
+    private static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
+    private static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+
+    private DataSets() {
+    }
+
+    /**
+     * Loads the data set that {@code config} names, limited to its first
+     * {@code trainLimit}/{@code testLimit} examples (0 = all).
+     *
+     * @param conf Hadoop configuration used to reach the files
+     * @throws DataException if the data is missing or a file is malformed; the message says how to fix it
+     */
+    public static TrainTest load(DataConfig config, Configuration conf) {
+        return load(config, conf, FASHION_MNIST_DEFAULT);
+    }
+
+    /** {@link #load(DataConfig, Configuration)} with another default Fashion-MNIST folder (tests). */
+    static TrainTest load(DataConfig config, Configuration conf, String fashionMnistDefault) {
+        if (config == null) {
+            throw new DataException("no data configuration given: pass a DataConfig naming one of " + String.join(", ", DataConfig.NAMES));
+        }
+        TrainTest all = switch (config.name()) {
+            case "fashion-mnist" -> idx(config.name(), "Fashion-MNIST", fashionMnistFolder(config, conf, fashionMnistDefault), conf);
+            case "mnist" -> idx(config.name(), "MNIST", mnistFolder(config, conf), conf);
+            case "cifar10" -> cifar10(config, conf);
+            case "cifar100" -> cifar100(config, conf);
+            case "synthetic" -> synthetic();
+            default -> throw new DataException("unknown data set '" + config.name() + "': use one of "
+                    + String.join(", ", DataConfig.NAMES));
+        };
+        return new TrainTest(all.train().first(config.trainLimit()), all.test().first(config.testLimit()));
+    }
+
+    private static String fashionMnistFolder(DataConfig config, Configuration conf, String defaultFolder) {
+        if (!config.path().isEmpty()) {
+            return givenFolder(config.path(), "Fashion-MNIST IDX files", conf);
+        }
+        // The package installs on the local disk: read it with file: even where the cluster's
+        // default file system is HDFS, on which the bare path would be looked up otherwise.
+        String local = defaultFolder.startsWith("/") ? "file:" + defaultFolder : defaultFolder;
+        if (!DataFiles.isDirectory(local, conf)) {
+            throw new DataException("Fashion-MNIST not found in " + defaultFolder
+                    + ": install it with 'apt-get install dataset-fashion-mnist' or set data.path to a folder holding the IDX files");
+        }
+        return local;
+    }
+
+    private static String mnistFolder(DataConfig config, Configuration conf) {
+        if (config.path().isEmpty()) {
+            throw new DataException("MNIST has no default location: set data.path to a folder holding the MNIST IDX files ("
+                    + TRAIN_IMAGES + ", " + TRAIN_LABELS + ", " + TEST_IMAGES + ", " + TEST_LABELS + ", gzipped or not)");
+        }
+        return givenFolder(config.path(), "MNIST IDX files", conf);
+    }
+
+    private static String givenFolder(String path, String holding, Configuration conf) {
+        if (!DataFiles.isDirectory(path, conf)) {
+            throw new DataException("data.path " + path + " is not a folder: set data.path to a folder holding the " + holding);
+        }
+        return path;
+    }
+
+    private static TrainTest idx(String name, String kind, String folder, Configuration conf) {
+        Dataset train = IdxReader.read(name, idxFile(folder, TRAIN_IMAGES, kind, conf), idxFile(folder, TRAIN_LABELS, kind, conf), 10, conf);
+        Dataset test = IdxReader.read(name, idxFile(folder, TEST_IMAGES, kind, conf), idxFile(folder, TEST_LABELS, kind, conf), 10, conf);
+        return new TrainTest(train, test);
+    }
+
+    /** The gzipped file if present (as Debian ships them), else the un-gzipped one. */
+    private static String idxFile(String folder, String base, String kind, Configuration conf) {
+        String gz = DataFiles.child(folder, base + ".gz");
+        if (DataFiles.isFile(gz, conf)) {
+            return gz;
+        }
+        String plain = DataFiles.child(folder, base);
+        if (DataFiles.isFile(plain, conf)) {
+            return plain;
+        }
+        throw new DataException(kind + " file not found: " + gz + " (nor " + plain + ")");
+    }
+
+    private static TrainTest cifar10(DataConfig config, Configuration conf) {
+        String folder = cifarFolder(config, "CIFAR-10", "cifar-10-binary.tar.gz", "cifar-10-batches-bin", "data_batch_1.bin", conf);
+        List<String> train = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            train.add(DataFiles.child(folder, "data_batch_" + i + ".bin"));
+        }
+        return new TrainTest(
+                CifarReader.read(config.name(), train, false, conf),
+                CifarReader.read(config.name(), List.of(DataFiles.child(folder, "test_batch.bin")), false, conf));
+    }
+
+    private static TrainTest cifar100(DataConfig config, Configuration conf) {
+        String folder = cifarFolder(config, "CIFAR-100", "cifar-100-binary.tar.gz", "cifar-100-binary", "train.bin", conf);
+        return new TrainTest(
+                CifarReader.read(config.name(), List.of(DataFiles.child(folder, "train.bin")), true, conf),
+                CifarReader.read(config.name(), List.of(DataFiles.child(folder, "test.bin")), true, conf));
+    }
+
+    /** {@code data.path} itself, or its subfolder as the archive unpacks, whichever holds {@code firstFile}. */
+    private static String cifarFolder(DataConfig config, String kind, String archive, String subfolder, String firstFile,
+                                      Configuration conf) {
+        String path = config.path();
+        if (path.isEmpty()) {
+            throw new DataException(kind + " cannot be downloaded by this tool: download the binary version (" + archive
+                    + "), unpack it and set data.path to the folder holding " + firstFile);
+        }
+        if (DataFiles.isFile(DataFiles.child(path, firstFile), conf)) {
+            return path;
+        }
+        String sub = DataFiles.child(path, subfolder);
+        if (DataFiles.isFile(DataFiles.child(sub, firstFile), conf)) {
+            return sub;
+        }
+        givenFolder(path, kind + " binary files (" + archive + ", unpacked)", conf);
+        throw new DataException(kind + " file not found: " + DataFiles.child(path, firstFile)
+                + " (nor " + DataFiles.child(sub, firstFile) + ")");
+    }
+
+    private static TrainTest synthetic() {
+        Dataset all = SyntheticData.generate("synthetic", SYNTHETIC_SHAPE, SYNTHETIC_CLASSES, SYNTHETIC_TRAIN + SYNTHETIC_TEST,
+                SYNTHETIC_SEED);
+        // One generated set split in two, so train and test share the class prototypes.
+        return new TrainTest(all.range(0, SYNTHETIC_TRAIN), all.range(SYNTHETIC_TRAIN, SYNTHETIC_TRAIN + SYNTHETIC_TEST));
+    }
+}

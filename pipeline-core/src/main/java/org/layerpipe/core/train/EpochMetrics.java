@@ -1,0 +1,26 @@
+package org.layerpipe.core.train;
+
+/**
+ * What one epoch measured.
+ *
+ * @param epoch                 1-based
+ * @param trainLoss             mean training loss of the epoch's minibatches (computed at their forward-time weights)
+ * @param trainAccuracy         training accuracy over the epoch
+ * @param testLoss              test loss after the epoch
+ * @param testAccuracy          test accuracy after the epoch
+ * @param samplesPerSecond      training examples per second of pipeline time (data conversion included, evaluation not)
+ * @param wallSeconds           wall time of the epoch's training
+ * @param stageBusy             per stage: fraction of the wall time spent computing
+ * @param pipelineEfficiency    measured throughput × slowest stage's busy time per minibatch (1 = no bubble, no waiting)
+ * @param historyBytes          weight-history bytes held at the peak, all stages
+ * @param activationBytes       per-minibatch activations kept in flight at the peak, all stages
+ * @param reconstructionError   mean ‖Ŵ−W_true‖/‖W_true−W_now‖ over the epoch (NaN unless shadowing)
+ * @param reconstructionErrorMax largest such error (NaN unless shadowing)
+ * @param stageReconstructionError per stage mean reconstruction error (NaN where not measured)
+ * @param learningRate          rate at the end of the epoch
+ */
+public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+                           double samplesPerSecond, double wallSeconds, double[] stageBusy, double pipelineEfficiency,
+                           long historyBytes, long activationBytes, double reconstructionError, double reconstructionErrorMax,
+                           double[] stageReconstructionError, double learningRate) {
+}

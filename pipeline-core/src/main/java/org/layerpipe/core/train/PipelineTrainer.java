@@ -1,0 +1,191 @@
+package org.layerpipe.core.train;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.hadoop.conf.Configuration;
+import org.layerpipe.core.data.Batch;
+import org.layerpipe.core.data.Batches;
+import org.layerpipe.core.data.DataSets;
+import org.layerpipe.core.data.Normalization;
+import org.layerpipe.core.data.TrainTest;
+import org.layerpipe.core.execution.ConcurrentExecutor;
+import org.layerpipe.core.execution.LearningRate;
+import org.layerpipe.core.execution.RunResult;
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.partition.DelayTable;
+import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.partition.PartitionSpec;
+import org.layerpipe.core.schedule.Schedule;
+import org.layerpipe.core.stage.DivergenceException;
+import org.layerpipe.core.stage.Stage;
+import org.layerpipe.core.weights.ReconstructionStats;
+
+/**
+ * Trains one trial: loads the data, builds and partitions the model, runs every epoch's
+ * schedule on the {@link ConcurrentExecutor} (one worker per stage) and evaluates after each
+ * epoch. A diverging trial ends with {@link TrialStatus#DIVERGED}, a failing one with
+ * {@link TrialStatus#FAILED} and its reason; neither throws.
+ */
+public final class PipelineTrainer {
+
+    private final TrainingBackend backend;
+    private final Configuration hadoop;
+    private final Map<String, String> extraEnvironment;
+
+    public PipelineTrainer(TrainingBackend backend) {
+        this(backend, new Configuration(), Map.of());
+    }
+
+    /**
+     * @param hadoop           Hadoop configuration for reading data (cluster file systems)
+     * @param extraEnvironment provenance entries the caller knows (host role, Spark attempt, device ids)
+     */
+    public PipelineTrainer(TrainingBackend backend, Configuration hadoop, Map<String, String> extraEnvironment) {
+        this.backend = backend;
+        this.hadoop = hadoop;
+        this.extraEnvironment = Map.copyOf(extraEnvironment);
+    }
+
+    public TrialResult train(TrialConfig config, TrainingListener listener) {
+        Provenance provenance = provenance(config);
+        List<EpochMetrics> epochs = new ArrayList<>();
+        String partitionText = config.partition().toString();
+        try {
+            TrainTest data = DataSets.load(config.data(), hadoop);
+            ModelSpec model = config.model().build(data.train().shape(), data.train().numClasses());
+            double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, config) : null;
+            Partition partition = config.partition().resolve(model.numBlocks(), costs);
+            partitionText = partition.toString();
+            int[] delays = new int[partition.numStages()];
+            for (int s = 0; s < delays.length; s++) {
+                delays[s] = config.schedule().delay(partition.stageStagesAfter(s));
+            }
+            listener.onStart(config, partitionText, DelayTable.render(partition, model.blockNames()), provenance);
+
+            Normalization norm = Normalization.fit(data.train());
+            List<Batch> test = Batches.epoch(data.test(), norm, config.batchSize(), config.seed(), 0, false, false);
+            int perEpoch = Batches.batchesPerEpoch(data.train().size(), config.batchSize());
+            if (perEpoch == 0) {
+                throw new IllegalArgumentException("batch_size " + config.batchSize() + " is larger than the "
+                        + data.train().size() + " training examples");
+            }
+            long totalUpdates = (long) perEpoch * config.epochs();
+            LearningRate lr = update -> config.optimizer().rateAt(update, totalUpdates);
+            try (TrainingBackend.Run<?> run = backend.open(model, partition, delays, config)) {
+                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                    List<Batch> batches = Batches.epoch(data.train(), norm, config.batchSize(), config.seed(), epoch, true,
+                            config.data().augment());
+                    EpochMetrics m = runEpoch(run, config, epoch, batches, test, lr, totalUpdates, listener);
+                    epochs.add(m);
+                    listener.onEpoch(m);
+                }
+            }
+            return new TrialResult(TrialStatus.FINISHED, "", epochs, partitionText, provenance);
+        } catch (RuntimeException e) {
+            DivergenceException diverged = causeOf(e, DivergenceException.class);
+            if (diverged != null) {
+                return new TrialResult(TrialStatus.DIVERGED, "diverged in epoch " + (epochs.size() + 1) + ": " + diverged.getMessage(),
+                        epochs, partitionText, provenance);
+            }
+            return new TrialResult(TrialStatus.FAILED, describe(e), epochs, partitionText, provenance);
+        }
+    }
+
+    private <T> EpochMetrics runEpoch(TrainingBackend.Run<T> run, TrialConfig config, int epoch, List<Batch> batches,
+                                      List<Batch> test, LearningRate lr, long totalUpdates, TrainingListener listener) {
+        int micro = config.microbatches();
+        List<? extends Stage<T>> stages = run.stages();
+        Schedule schedule = Schedule.generate(config.schedule(), stages.size(), batches.size() * micro, micro);
+        AtomicInteger done = new AtomicInteger();
+        AtomicLong lastReport = new AtomicLong(System.nanoTime());
+        double[] lossSum = new double[1];
+        int total = schedule.numUnits();
+        RunResult r = ConcurrentExecutor.run(schedule, stages, run.units(batches, micro), lr, run::initWorker,
+                ConcurrentExecutor.DEFAULT_STALL_MILLIS, (unit, loss) -> {
+                    lossSum[0] += loss;
+                    int n = done.incrementAndGet();
+                    long now = System.nanoTime();
+                    if (now - lastReport.get() > 1_000_000_000L || n == total) {
+                        lastReport.set(now);
+                        listener.onProgress(epoch, n, total, lossSum[0] / n);
+                    }
+                });
+        Evaluation eval = run.evaluate(test);
+        double wall = r.wallNanos() / 1e9;
+        double[] busy = r.busyFractions();
+        double efficiency = 0;
+        for (double b : busy) {
+            efficiency = Math.max(efficiency, b);
+        }
+        long history = 0;
+        ReconstructionStats all = ReconstructionStats.NONE;
+        double[] perStage = new double[stages.size()];
+        for (int s = 0; s < stages.size(); s++) {
+            Stage<T> stage = stages.get(s);
+            history += stage.historyBytes();
+            ReconstructionStats rs = stage.drainReconstructionStats();
+            perStage[s] = rs.mean();
+            all = all.merge(rs);
+        }
+        long steps = stages.get(stages.size() - 1).version();
+        return new EpochMetrics(epoch, r.meanLoss(), r.accuracy(), eval.loss(), eval.accuracy(),
+                r.totalExamples() / wall, wall, busy, efficiency, history, run.drainPeakActivationBytes(),
+                all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates));
+    }
+
+    private Provenance provenance(TrialConfig config) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("java.version", System.getProperty("java.version"));
+        env.put("java.vm", System.getProperty("java.vm.name"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        env.put("cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
+        env.put("jvm.max_heap_mb", String.valueOf(Runtime.getRuntime().maxMemory() >> 20));
+        env.put("host", host());
+        env.put("pid", String.valueOf(ManagementFactory.getRuntimeMXBean().getPid()));
+        env.putAll(BuildInfo.properties());
+        try {
+            env.putAll(backend.describe());
+        } catch (RuntimeException e) {
+            env.put("backend.error", describe(e));
+        }
+        env.putAll(extraEnvironment);
+        return new Provenance(config.configHash(), config.seed(), config.toParams(), env);
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    /** One sentence for a failure: the message of the most specific cause that has one. */
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+            if (message == null && t.getMessage() != null) {
+                message = t.getMessage();
+            }
+        }
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+
+    private static <X extends Throwable> X causeOf(Throwable e, Class<X> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+package org.layerpipe.core.train;
+
+import java.util.List;
+import java.util.Map;
+
+import org.layerpipe.core.data.Batch;
+import org.layerpipe.core.execution.UnitSource;
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.stage.Stage;
+
+/**
+ * What the trainer needs from a compute backend (ND4J on CPU or CUDA): keeps
+ * {@link PipelineTrainer} free of device types. The activation type stays hidden behind
+ * {@link Run}'s type parameter.
+ */
+public interface TrainingBackend {
+
+    /** Backend name, library versions and device, for provenance. */
+    Map<String, String> describe();
+
+    /** Measured cost of each block (seconds per minibatch of forward, recompute and backward), for {@code balanced:M}. */
+    double[] profile(ModelSpec model, TrialConfig config);
+
+    /** Builds the stages of one trial. */
+    Run<?> open(ModelSpec model, Partition partition, int[] stageDelays, TrialConfig config);
+
+    /** One trial's stages and the conversions that go with them. */
+    interface Run<T> extends AutoCloseable {
+
+        List<? extends Stage<T>> stages();
+
+        /** Minibatches as units for the executor (split into {@code microbatches} each). */
+        UnitSource<T> units(List<Batch> batches, int microbatches);
+
+        /** Inference over {@code batches}: mean loss and accuracy. */
+        Evaluation evaluate(List<Batch> batches);
+
+        /** Run on each worker thread before its first op (thread budget, device binding). */
+        void initWorker(int stage);
+
+        /** Peak per-minibatch activation bytes held by each stage since the last call. */
+        long drainPeakActivationBytes();
+
+        @Override
+        void close();
+    }
+}

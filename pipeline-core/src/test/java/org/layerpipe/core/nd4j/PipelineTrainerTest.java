@@ -1,0 +1,79 @@
+package org.layerpipe.core.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.layerpipe.core.train.EpochMetrics;
+import org.layerpipe.core.train.TrainingListener;
+import org.layerpipe.core.train.TrialConfig;
+import org.layerpipe.core.train.TrialResult;
+import org.layerpipe.core.train.TrialStatus;
+
+/** The trainer end to end on the ND4J backend: statuses, metrics, provenance. */
+class PipelineTrainerTest {
+
+    private static TrialConfig mlp(Map<String, String> overrides) {
+        return TrialConfig.defaults().with(Map.of("model", "mlp", "model.hidden", "32", "data", "synthetic",
+                "data.train_limit", "512", "data.test_limit", "256", "batch_size", "32", "epochs", "2", "partition", "[2,2]"))
+                .with(overrides);
+    }
+
+    @Test
+    void finishesWithMetricsPerEpochAndProvenance() {
+        List<EpochMetrics> seen = new ArrayList<>();
+        List<String> starts = new ArrayList<>();
+        TrialResult r = Nd4jBackend.trainer().train(mlp(Map.of("ema.shadow", "true")), new TrainingListener() {
+            @Override
+            public void onStart(TrialConfig config, String partition, String delayTable, org.layerpipe.core.train.Provenance p) {
+                starts.add(partition + "\n" + delayTable);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                seen.add(m);
+            }
+        });
+        assertEquals(TrialStatus.FINISHED, r.status(), r.message());
+        assertEquals(2, r.epochs().size());
+        assertEquals(r.epochs(), seen);
+        assertTrue(starts.get(0).startsWith("[2,2]\nblock"), starts.get(0));
+        EpochMetrics last = r.last();
+        assertTrue(last.testAccuracy() > 0.5, "synthetic classes are easy: " + last.testAccuracy());
+        assertTrue(last.samplesPerSecond() > 0);
+        assertEquals(2, last.stageBusy().length);
+        assertTrue(last.pipelineEfficiency() > 0 && last.pipelineEfficiency() <= 1.0);
+        assertTrue(last.historyBytes() > 0, "EMA at stage 0 holds one copy");
+        assertTrue(last.activationBytes() > 0);
+        assertTrue(last.reconstructionError() >= 0 && last.reconstructionError() < 1, "shadowed EMA error " + last.reconstructionError());
+        assertEquals(r.provenance().configHash(), mlp(Map.of("ema.shadow", "true")).configHash());
+        assertTrue(r.provenance().environment().containsKey("nd4j.backend"));
+        assertTrue(r.provenance().environment().containsKey("layerpipe.git.commit"));
+    }
+
+    @Test
+    void aDivergingTrialEndsWithAStatusNotAnException() {
+        TrialResult r = Nd4jBackend.trainer().train(mlp(Map.of("lr", "1e12", "momentum", "0")), TrainingListener.NONE);
+        assertEquals(TrialStatus.DIVERGED, r.status());
+        assertTrue(r.message().startsWith("diverged in epoch 1: the loss is "), r.message());
+    }
+
+    @Test
+    void missingDataFailsWithTheReason() {
+        TrialResult r = Nd4jBackend.trainer().train(TrialConfig.defaults().with(Map.of("data", "fashion-mnist",
+                "data.path", "/nonexistent/fmnist")), TrainingListener.NONE);
+        assertEquals(TrialStatus.FAILED, r.status());
+        assertTrue(r.message().contains("/nonexistent/fmnist"), r.message());
+    }
+
+    @Test
+    void balancedPartitionIsProfiledAndResolved() {
+        TrialResult r = Nd4jBackend.trainer().train(mlp(Map.of("partition", "balanced:2", "epochs", "1")), TrainingListener.NONE);
+        assertEquals(TrialStatus.FINISHED, r.status(), r.message());
+        assertTrue(r.partition().matches("\\[\\d,\\d]"), r.partition());
+    }
+}

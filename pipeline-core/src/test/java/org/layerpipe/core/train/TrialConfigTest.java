@@ -1,0 +1,67 @@
+package org.layerpipe.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.weights.EmaRule;
+import org.layerpipe.core.weights.WeightMode;
+
+class TrialConfigTest {
+
+    @Test
+    void paramsRoundTripAndDefaults() {
+        TrialConfig c = TrialConfig.fromParams(Map.of("model", "cnn", "partition", "[2, 3]", "weights", "ema",
+                "ema.rule", "weight-average", "schedule", "1f1b", "lr", "0.1", "lr_schedule", "cosine", "seed", "7"));
+        assertEquals(c, TrialConfig.fromParams(c.toParams()));
+        assertEquals("[2,3]", c.toParams().get("partition"));
+        assertEquals("1f1b", c.toParams().get("schedule"));
+        assertEquals("weight-average", c.toParams().get("ema.rule"));
+        assertEquals(ScheduleKind.ONE_F_ONE_B, c.schedule());
+        assertEquals(WeightMode.EMA, c.weights().mode());
+        assertEquals(EmaRule.WEIGHT_AVERAGE, c.weights().rule());
+        assertEquals(Setting.ALL.size(), c.toParams().size());
+        assertEquals(TrialConfig.defaults(), TrialConfig.fromParams(Map.of()));
+    }
+
+    @Test
+    void hashIsStableAndIgnoresResources() {
+        TrialConfig c = TrialConfig.defaults();
+        assertEquals(c.configHash(), TrialConfig.fromParams(c.toParams()).configHash());
+        assertEquals(16, c.configHash().length());
+        assertEquals(c.configHash(), c.with(Map.of("threads", "1")).configHash(), "threads do not change the result");
+        assertNotEquals(c.configHash(), c.with(Map.of("seed", "2")).configHash());
+        assertNotEquals(c.configHash(), c.with(Map.of("ema.beta", "0.5")).configHash());
+    }
+
+    @Test
+    void errorsNameTheSetting() {
+        assertEquals("setting 'lr': 'abc' is not a valid number",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lr", "abc"))).getMessage());
+        assertEquals("setting 'weights': unknown weight mode 'stale': use one of latest, stash, ema",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("weights", "stale"))).getMessage());
+        assertEquals("setting 'data.augment': expected true or false, got 'maybe'",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("data.augment", "maybe"))).getMessage());
+        assertEquals("microbatches > 1 needs the gpipe schedule, got 4 with layerpipe2",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("microbatches", "4"))).getMessage());
+        String unknown = assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage();
+        assertEquals(true, unknown.startsWith("unknown setting 'lrr': known settings are model, model.hidden,"), unknown);
+        assertEquals("setting 'model': unknown model 'vgg': use one of mlp, cnn, resnet18",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("model", "vgg"))).getMessage());
+    }
+
+    @Test
+    void learningRateSchedules() {
+        OptimizerConfig cosine = new OptimizerConfig(0.1, LrSchedule.COSINE, 0.9, 5e-4);
+        assertEquals(0.1, cosine.rateAt(0, 100), 1e-15);
+        assertEquals(0.05, cosine.rateAt(50, 100), 1e-15);
+        assertEquals(0.0, cosine.rateAt(100, 100), 1e-15);
+        OptimizerConfig step = new OptimizerConfig(0.1, LrSchedule.STEP, 0, 0);
+        assertEquals(0.01, step.rateAt(60, 100), 1e-15);
+        assertEquals(0.001, step.rateAt(80, 100), 1e-15);
+    }
+}
