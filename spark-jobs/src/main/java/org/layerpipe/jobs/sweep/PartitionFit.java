@@ -1,0 +1,47 @@
+package org.layerpipe.jobs.sweep;
+
+import java.util.Optional;
+
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.train.TrialConfig;
+
+/**
+ * Whether a trial's partition fits the model it trains: the model's block count depends on the
+ * model, its hidden widths and the data set's input shape, so a partition can be checked before
+ * any data is read.
+ */
+final class PartitionFit {
+
+    private PartitionFit() {
+    }
+
+    /** The reason the partition does not fit, or empty when it does. */
+    static Optional<String> problem(TrialConfig config) {
+        try {
+            ModelSpec model = config.model().build(input(config.data().name()), classes(config.data().name()));
+            config.partition().resolve(model.numBlocks(), model.estimatedCosts());
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** The cache key: the settings that decide the model's blocks and the partition. */
+    static String key(TrialConfig config) {
+        return config.model() + "|" + config.data().name() + "|" + config.partition();
+    }
+
+    private static Shape input(String data) {
+        return switch (data) {
+            case "fashion-mnist", "mnist" -> new Shape.Image(1, 28, 28);
+            case "cifar10", "cifar100" -> new Shape.Image(3, 32, 32);
+            case "synthetic" -> new Shape.Image(3, 16, 16);
+            default -> throw new IllegalStateException("no input shape for data set '" + data + "': add it to PartitionFit");
+        };
+    }
+
+    private static int classes(String data) {
+        return data.equals("cifar100") ? 100 : 10;
+    }
+}

@@ -1,0 +1,256 @@
+package org.layerpipe.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every mistake in a sweep file gives one exact message, located at the offending line. */
+class MalformedSweepTest {
+
+    private static final String KNOWN_SETTINGS = "known settings are model, model.hidden, data, data.path, "
+            + "data.train_limit, data.test_limit, data.augment, partition, schedule, microbatches, weights, ema.rule, "
+            + "ema.beta, ema.shadow, lr, lr_schedule, momentum, weight_decay, batch_size, epochs, seed, precision, threads";
+
+    static Stream<Arguments> malformed() {
+        return Stream.of(
+                bad("not YAML: unclosed list", """
+                        name: x
+                        axes: [a, b
+                        """, "bad.yaml:2: not valid YAML: expected ',' or ']', but got <stream end> (while parsing a flow sequence, line 2)"),
+                bad("not YAML: bad indentation", """
+                        name: x
+                        base:
+                          lr: 0.1
+                           momentum: 0.9
+                        """, "bad.yaml:4: not valid YAML: mapping values are not allowed here"),
+                bad("no document", """
+                        # only a comment
+                        """, "bad.yaml:1: the file has no sweep in it: start with a line like name: my-sweep"),
+                bad("top level is a list", """
+                        - name: x
+                        """, "bad.yaml:1: the top level must be a mapping of keys like name: and axes:, got a list"),
+                bad("top level is a value", """
+                        quickstart
+                        """, "bad.yaml:1: the top level must be a mapping of keys like name: and axes:, got the single value 'quickstart'"),
+                bad("missing name", """
+                        # header
+                        axes:
+                          seed: [1, 2]
+                        """, "bad.yaml:2: name is missing: add a line like name: my-sweep"),
+                bad("name with a space", """
+                        name: my sweep
+                        """, "bad.yaml:1: name 'my sweep' may use only letters, digits, '-', '_' and '.': rename the sweep, e.g. my-sweep"),
+                bad("unknown top-level key", """
+                        name: x
+                        axis:
+                          seed: [1, 2]
+                        """, "bad.yaml:2: unknown key 'axis': a sweep file has name, experiment, base, axes, zip, exclude and max_trials"),
+                bad("duplicate key", """
+                        name: x
+                        base:
+                          lr: 0.1
+                          lr: 0.2
+                        """, "bad.yaml:4: duplicate key 'lr': it is already set on line 3; keep one"),
+                bad("unknown setting in base", """
+                        name: x
+                        base:
+                          lrr: 0.1
+                        """, "bad.yaml:3: unknown setting 'lrr': " + KNOWN_SETTINGS),
+                bad("unknown setting in axes", """
+                        name: x
+                        axes:
+                          seeds: [1, 2]
+                        """, "bad.yaml:3: unknown setting 'seeds': " + KNOWN_SETTINGS),
+                bad("unknown setting in zip", """
+                        name: x
+                        zip:
+                          - schedule: [sequential, layerpipe2]
+                            weight: [stash, ema]
+                        """, "bad.yaml:4: unknown setting 'weight': " + KNOWN_SETTINGS),
+                bad("unknown setting in exclude", """
+                        name: x
+                        axes:
+                          weights: [stash, ema]
+                        exclude:
+                          - {weight: ema}
+                        """, "bad.yaml:5: unknown setting 'weight': " + KNOWN_SETTINGS),
+                bad("axis given a single value", """
+                        name: x
+                        axes:
+                          weights: stash
+                        """, "bad.yaml:3: 'weights' must be a list of values, got the single value 'stash': write weights: [stash]"),
+                bad("base given a list", """
+                        name: x
+                        base: [lr, 0.1]
+                        """, "bad.yaml:2: base must be a mapping of setting: value, got a list"),
+                bad("base value given a list", """
+                        name: x
+                        base:
+                          lr: [0.1, 0.2]
+                        """, "bad.yaml:3: setting 'lr' takes a single value, got a list"),
+                bad("base value missing", """
+                        name: x
+                        base:
+                          lr:
+                        """, "bad.yaml:3: setting 'lr' takes a single value, got no value: write a value, or \"\" for empty text"),
+                bad("empty axis", """
+                        name: x
+                        axes:
+                          seed: []
+                        """, "bad.yaml:3: 'seed' has no values: list at least one"),
+                bad("value repeated in an axis", """
+                        name: x
+                        axes:
+                          lr: [0.1, 0.2, 0.10]
+                        """, "bad.yaml:3: axis 'lr' lists 0.1 twice: drop one"),
+                bad("zip lists of different lengths", """
+                        name: x
+                        zip:
+                          - schedule: [sequential, layerpipe2]
+                            weights: [latest, stash, ema]
+                        """, "bad.yaml:4: zip group lists differ in length: schedule has 2 values but weights has 3: "
+                        + "give every setting of a group the same number of values"),
+                bad("zip is not a list", """
+                        name: x
+                        zip:
+                          schedule: [sequential, layerpipe2]
+                        """, "bad.yaml:3: zip must be a list of groups like - {schedule: [a, b], weights: [c, d]}, got a mapping"),
+                bad("same key in two axes", """
+                        name: x
+                        axes:
+                          weights: [stash, ema]
+                        zip:
+                          - schedule: [sequential, layerpipe2]
+                            weights: [stash, ema]
+                        """, "bad.yaml:6: setting 'weights' is already varied on line 3: vary each setting in one place"),
+                bad("bad number", """
+                        name: x
+                        base:
+                          lr: abc
+                        """, "bad.yaml:3: setting 'lr': 'abc' is not a valid number"),
+                bad("bad weight mode, at its item's line", """
+                        name: x
+                        axes:
+                          weights:
+                            - latest
+                            - stale
+                        """, "bad.yaml:5: setting 'weights': unknown weight mode 'stale': use one of latest, stash, ema"),
+                bad("bad partition text", """
+                        name: x
+                        axes:
+                          partition: ["[2,1]", "[2,x]"]
+                        """, "bad.yaml:3: setting 'partition': cannot parse partition \"[2,x]\": use stage sizes like "
+                        + "\"3,2,2,1\" or \"[3,2,2,1]\", or \"balanced:M\" for M cost-balanced stages"),
+                bad("partition axis of bare numbers", """
+                        name: x
+                        axes:
+                          partition: [2, 2, 1]
+                        """, "bad.yaml:3: partition 2 is a bare number: write each partition as a list, e.g. partition: [[2,2,1], [3,2]]"),
+                bad("partition that does not fit the model", """
+                        name: x
+                        base:
+                          model: mlp
+                        axes:
+                          partition:
+                            - [2,2,1]
+                            - "[3,3]"
+                        """, "bad.yaml:7: partition [3,3] covers 6 blocks but the model has 5: stage sizes must sum to 5"),
+                bad("partition that does not fit one of the varied models", """
+                        name: x
+                        base:
+                          partition: [2,2,1]
+                        axes:
+                          model: [mlp, cnn]
+                        """, "bad.yaml:3: trial 1 (model=cnn): partition [2,2,1] covers 5 blocks but the model has 12: "
+                        + "stage sizes must sum to 12"),
+                bad("settings that do not go together", """
+                        name: x
+                        base:
+                          microbatches: 4
+                        axes:
+                          schedule: [gpipe, layerpipe2]
+                        """, "bad.yaml:5: trial 1 (schedule=layerpipe2): microbatches > 1 needs the gpipe schedule, "
+                        + "got 4 with layerpipe2; exclude this combination or change the values"),
+                bad("trials that differ only in threads", """
+                        name: x
+                        axes:
+                          seed: [1]
+                          threads: [1, 2]
+                        """, "bad.yaml:4: trials 0 and 1 have the same id b0aa70057b0778ba: they differ only in threads, "
+                        + "which does not change a trial's result; vary only settings that do"),
+                bad("every trial excluded", """
+                        name: x
+                        axes:
+                          weights: [stash, ema]
+                        exclude:
+                          - {weights: stash}
+                          - {weights: ema}
+                        """, "bad.yaml:4: the grid is empty: every trial is excluded; drop or narrow an exclude rule"),
+                bad("grid too large", "name: big\naxes:\n" + axis("seed", 100) + axis("epochs", 100) + axis("batch_size", 120),
+                        "bad.yaml:1: the grid has 1200000 trials, more than max_trials 10000: raise max_trials if you mean it"),
+                bad("max_trials not a number", """
+                        name: x
+                        max_trials: lots
+                        """, "bad.yaml:2: max_trials must be a whole number of at least 1, got 'lots'"),
+                bad("a tag that would build a Java object", """
+                        name: x
+                        base:
+                          model: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://localhost/"]]]]
+                        """, "bad.yaml:3: tag !!javax.script.ScriptEngineManager is not allowed: sweep files hold plain values only, remove the tag"),
+                bad("a local tag", """
+                        name: x
+                        axes:
+                          seed: [1, !seed 2]
+                        """, "bad.yaml:3: tag !seed is not allowed: sweep files hold plain values only, remove the tag"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void refusesWithTheExactMessage(String name, String yaml, String expected) {
+        SweepException e = assertThrows(SweepException.class, () -> SweepExpander.expand(SweepParser.parse("bad.yaml", yaml)));
+        assertEquals(expected, e.getMessage());
+        assertEquals("bad.yaml", e.file());
+        assertEquals(expected, e.file() + ":" + e.line() + ": " + e.problem());
+    }
+
+    @Test
+    void plainTagsAreAllowed() {
+        SweepSpec spec = SweepParser.parse("ok.yaml", """
+                name: x
+                base: !!map {lr: !!str 0.1, epochs: !!int 2}
+                """);
+        assertEquals("0.1", spec.base().get("lr"));
+    }
+
+    @Test
+    void aFileThatDoesNotExist(@TempDir Path dir) {
+        Path missing = dir.resolve("nope.yaml");
+        SweepException e = assertThrows(SweepException.class, () -> SweepParser.read(missing));
+        assertEquals(missing + ":1: no such file: check the path to the sweep file", e.getMessage());
+    }
+
+    @Test
+    void aDirectoryIsNotASweepFile(@TempDir Path dir) {
+        SweepException e = assertThrows(SweepException.class, () -> SweepParser.read(dir));
+        assertEquals(dir + ":1: is a directory: give the path of a sweep file", e.getMessage());
+    }
+
+    private static Arguments bad(String name, String yaml, String expected) {
+        return Arguments.of(name, yaml, expected);
+    }
+
+    /** An axis of {@code n} distinct whole numbers from 1, on one line. */
+    private static String axis(String key, int n) {
+        return "  " + key + ": [" + IntStream.rangeClosed(1, n).mapToObj(String::valueOf).collect(Collectors.joining(", ")) + "]\n";
+    }
+}

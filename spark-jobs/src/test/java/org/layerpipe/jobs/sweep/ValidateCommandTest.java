@@ -1,0 +1,97 @@
+package org.layerpipe.jobs.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return ValidateCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void printsTheGridOfAGoodFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("small.yaml"), """
+                name: small
+                base: {model: mlp, data: synthetic}
+                axes:
+                  weights: [stash, ema]
+                  seed: [1, 2]
+                """);
+        assertEquals(0, run("validate", file.toString()));
+        List<Trial> trials = SweepExpander.expand(SweepParser.read(file));
+        assertEquals("sweep       small  (" + file + ")\n"
+                + "experiment  layerpipe2-small\n"
+                + "\n"
+                + "#  trial id          weights  seed\n"
+                + "0  " + trials.get(0).trialId() + "  stash    1\n"
+                + "1  " + trials.get(1).trialId() + "  stash    2\n"
+                + "2  " + trials.get(2).trialId() + "  ema      1\n"
+                + "3  " + trials.get(3).trialId() + "  ema      2\n"
+                + "\n"
+                + "4 trials\n", out().replace(System.lineSeparator(), "\n"));
+        assertEquals("", err());
+    }
+
+    @Test
+    void theCommandNameIsOptional(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("one.yaml"), "name: one\n");
+        assertEquals(0, run(file.toString()));
+        assertEquals("1 trial", out().strip().lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    @Test
+    void aBadFileIsOneLineOnStderr(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "name: bad\nbase:\n  lr: abc\n");
+        assertEquals(2, run("validate", file.toString()));
+        assertEquals("error: " + file + ":3: setting 'lr': 'abc' is not a valid number" + System.lineSeparator(), err());
+        assertEquals("", out());
+    }
+
+    @Test
+    void aMissingFileIsOneLineOnStderr(@TempDir Path dir) {
+        Path file = dir.resolve("missing.yaml");
+        assertEquals(2, run(file.toString()));
+        assertEquals("error: " + file + ":1: no such file: check the path to the sweep file" + System.lineSeparator(), err());
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        assertEquals(0, run("validate", "--help"));
+        assertEquals(ValidateCommand.USAGE, out());
+        assertEquals("", err());
+    }
+
+    @Test
+    void wrongArgumentsPrintUsageInTheError() {
+        assertEquals(2, run());
+        assertEquals(2, run("a.yaml", "b.yaml"));
+        assertEquals(2, run("--verbose"));
+        assertEquals(List.of(
+                "error: no sweep file given: usage: layerpipe validate <sweep.yaml>",
+                "error: validate takes one sweep file, got 2 arguments: usage: layerpipe validate <sweep.yaml>",
+                "error: unknown option --verbose: usage: layerpipe validate <sweep.yaml>"), err().lines().toList());
+        assertEquals("", out());
+    }
+}
