@@ -1,0 +1,20 @@
+package org.layerpipe.jobs.results;
+
+import java.io.Serializable;
+
+/**
+ * One row of the {@code trials} table: a trial's settings, how it ended and its headline
+ * numbers. Column names are the record's components in snake_case (see {@link ResultTables}).
+ */
+public record TrialRow(
+        String sweepName, String sweepId, int trialIndex, String trialId, String runId, String runName,
+        String status, String message,
+        String model, String data, String partition, String partitionResolved, int numStages, String schedule,
+        int microbatches, String weights, String weightsLabel, String emaRule, double emaBeta, boolean emaShadow,
+        double lr, String lrSchedule, double momentum, double weightDecay, int batchSize, int epochs, long seed,
+        String precision,
+        int epochsCompleted, double finalTrainLoss, double finalTrainAccuracy, double finalTestLoss,
+        double finalTestAccuracy, double bestTestAccuracy, double samplesPerSecond, double totalWallSeconds,
+        double pipelineEfficiency, long historyBytes, long activationBytes, double reconstructionError,
+        String host, String device) implements Serializable {
+}
