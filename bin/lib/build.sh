@@ -26,3 +26,7 @@ core_classpath() {
 jobs_classpath() {
   echo "$(ls "$ROOT"/spark-jobs/target/spark-jobs-*.jar | grep -v -- '-tests\|-shaded\|original' | head -1):$(cat "$ROOT/target/jobs.classpath")"
 }
+
+bench_classpath() {
+  echo "$(ls "$ROOT"/bench/target/bench-*.jar | head -1):$(core_classpath)"
+}

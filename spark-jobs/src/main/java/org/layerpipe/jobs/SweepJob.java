@@ -1,0 +1,175 @@
+package org.layerpipe.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.layerpipe.jobs.report.SweepReport;
+import org.layerpipe.jobs.results.EpochRow;
+import org.layerpipe.jobs.results.ResultTables;
+import org.layerpipe.jobs.results.TrialRow;
+import org.layerpipe.jobs.run.RunNaming;
+import org.layerpipe.jobs.run.SweepDriver;
+import org.layerpipe.jobs.run.TrialOutcome;
+import org.layerpipe.jobs.sweep.SweepException;
+import org.layerpipe.jobs.sweep.SweepParser;
+import org.layerpipe.jobs.sweep.SweepSpec;
+import org.layerpipe.jobs.tracking.JournalingTracker;
+import org.layerpipe.jobs.tracking.MlflowSettings;
+import org.layerpipe.jobs.tracking.RunStatus;
+import org.layerpipe.jobs.tracking.Tracker;
+
+/**
+ * {@code spark-submit --class org.layerpipe.jobs.SweepJob spark-jobs-shaded.jar <sweep.yaml> [options]}:
+ * runs a sweep, one trial per Spark task, every trial a child run of the sweep's MLflow run,
+ * results as Parquet. Re-submitting the same sweep skips trials already finished.
+ */
+public final class SweepJob {
+
+    static final String USAGE = """
+            usage: SweepJob <sweep.yaml> [--output PATH] [--tracking-uri URI] [--force] [--journal DIR] [--concurrent-trials N]
+
+              <sweep.yaml>            the sweep file (local path or any Hadoop path)
+              --output PATH           folder for the Parquet tables trials/ and epochs/ [default: layerpipe-results/<sweep name>]
+              --tracking-uri URI      MLflow tracking server [default: $MLFLOW_TRACKING_URI]
+              --force                 re-run trials that already finished
+              --journal DIR           local folder where MLflow calls wait while the server is down [default: <tmp>/layerpipe-journal]
+              --concurrent-trials N   trials running at once [default: task slots = default parallelism / spark.task.cpus]
+            """;
+
+    /** Parsed command line. */
+    record Args(String sweep, String output, String trackingUri, boolean force, String journal, int concurrentTrials) {
+
+        static Args parse(String[] args) {
+            String sweep = null;
+            String output = null;
+            String uri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
+            boolean force = false;
+            String journal = Path.of(System.getProperty("java.io.tmpdir"), "layerpipe-journal").toString();
+            int concurrent = 0;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--output" -> output = value(args, ++i, a);
+                    case "--tracking-uri" -> uri = value(args, ++i, a);
+                    case "--force" -> force = true;
+                    case "--journal" -> journal = value(args, ++i, a);
+                    case "--concurrent-trials" -> {
+                        try {
+                            concurrent = Integer.parseInt(value(args, ++i, a));
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--concurrent-trials needs a whole number, got '" + args[i] + "'");
+                        }
+                    }
+                    default -> {
+                        if (a.startsWith("--") || sweep != null) {
+                            throw new IllegalArgumentException("unknown argument '" + a + "'\n" + USAGE);
+                        }
+                        sweep = a;
+                    }
+                }
+            }
+            if (sweep == null) {
+                throw new IllegalArgumentException("no sweep file given\n" + USAGE);
+            }
+            if (uri == null || uri.isBlank()) {
+                throw new IllegalArgumentException("no MLflow tracking server: pass --tracking-uri or set MLFLOW_TRACKING_URI");
+            }
+            return new Args(sweep, output, uri, force, journal, concurrent);
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return args[i];
+        }
+    }
+
+    private SweepJob() {
+    }
+
+    public static void main(String[] argv) {
+        int code;
+        try {
+            code = run(Args.parse(argv));
+        } catch (SweepException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            code = 2;
+        } catch (RuntimeException e) {
+            System.err.println("error: " + e.getMessage());
+            code = 1;
+        }
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static int run(Args args) {
+        SweepSpec spec = readSweep(args.sweep());
+        String output = args.output() != null ? args.output() : "layerpipe-results/" + spec.name();
+        SparkSession spark = SparkSession.builder().appName("layerpipe sweep " + spec.name()).getOrCreate();
+        try (Tracker tracker = new JournalingTracker(MlflowSettings.of(args.trackingUri()).connect(),
+                Path.of(args.journal(), "driver"))) {
+            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
+            int slots = args.concurrentTrials() > 0 ? args.concurrentTrials() : Math.max(1, jsc.defaultParallelism() / taskCpus);
+            SweepDriver driver = new SweepDriver(jsc, tracker,
+                    new SweepDriver.Options(args.trackingUri(), Path.of(args.journal(), "tasks").toString(), args.force(), slots),
+                    System.out);
+            SweepDriver.Outcome outcome = driver.run(spec);
+
+            List<TrialRow> trials = new ArrayList<>();
+            List<EpochRow> epochs = new ArrayList<>();
+            for (TrialOutcome o : outcome.trials()) {
+                trials.add(o.trial());
+                epochs.addAll(o.epochs());
+            }
+            ResultTables.write(spark, trials, epochs, output);
+
+            String table = SweepReport.table(outcome.trials());
+            long finished = trials.stream().filter(t -> "FINISHED".equals(t.status())).count();
+            tracker.setTags(outcome.parentRunId(), Map.of(RunNaming.TAG_NOTE, "## " + spec.name() + "\n\n" + table,
+                    "layerpipe.trials_finished", String.valueOf(finished),
+                    "layerpipe.trials_failed", String.valueOf(trials.size() - finished),
+                    "layerpipe.results", output));
+            tracker.logArtifact(outcome.parentRunId(), "summary.md", table.getBytes(StandardCharsets.UTF_8));
+            SweepReport.charts(outcome.trials()).forEach((name, png) -> tracker.logArtifact(outcome.parentRunId(), name, png));
+            tracker.finishRun(outcome.parentRunId(), RunStatus.FINISHED);
+
+            System.out.println();
+            System.out.print(table);
+            System.out.printf(Locale.ROOT, "%n%d of %d trials finished (%d skipped as already done); results in %s%n", finished,
+                    trials.size(), outcome.skipped(), output);
+            System.out.printf(Locale.ROOT, "MLflow UI: %s/#/experiments/%s/runs/%s%n", args.trackingUri().replaceAll("/+$", ""),
+                    outcome.experimentId(), outcome.parentRunId());
+            return 0;
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static SweepSpec readSweep(String location) {
+        try {
+            org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
+            FileSystem fs = path.getFileSystem(new Configuration());
+            if (!fs.exists(path)) {
+                throw new SweepException(location, 1, "the sweep file does not exist");
+            }
+            try (InputStream in = fs.open(path)) {
+                return SweepParser.parse(location, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new SweepException(location, 1, "cannot read the sweep file: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.layerpipe.jobs.run;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.layerpipe.core.train.EpochMetrics;
+import org.layerpipe.core.train.Provenance;
+import org.layerpipe.core.train.TrialConfig;
+import org.layerpipe.core.train.TrialResult;
+import org.layerpipe.core.train.TrialStatus;
+import org.layerpipe.jobs.results.ResultRows;
+import org.layerpipe.jobs.tracking.Metric;
+import org.layerpipe.jobs.tracking.RunInfo;
+import org.layerpipe.jobs.tracking.RunStatus;
+import org.layerpipe.jobs.tracking.Tracker;
+
+/**
+ * Rebuilds a trial's table rows from its MLflow run (params, tags, metric histories): used
+ * for trials a resumed sweep skips, and by {@code ExportRuns}. The inverse of what
+ * {@link TrialRunner} logs.
+ */
+public final class RunRows {
+
+    private RunRows() {
+    }
+
+    public static TrialOutcome fromRun(RunInfo run, Tracker tracker) {
+        TrialConfig config = TrialConfig.fromParams(run.params());
+        Map<String, List<Metric>> histories = new HashMap<>();
+        for (String key : run.latestMetrics().keySet()) {
+            histories.put(key, tracker.metricHistory(run.runId(), key));
+        }
+        int stages = 0;
+        while (run.latestMetrics().containsKey(RunNaming.STAGE_BUSY + stages)) {
+            stages++;
+        }
+        TreeMap<Integer, Map<String, Double>> byEpoch = new TreeMap<>();
+        histories.forEach((key, points) -> {
+            for (Metric m : points) {
+                // the latest value per step wins, as MLflow's UI shows it
+                byEpoch.computeIfAbsent((int) m.step(), e -> new HashMap<>()).put(key, m.value());
+            }
+        });
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (Map.Entry<Integer, Map<String, Double>> e : byEpoch.entrySet()) {
+            Map<String, Double> v = e.getValue();
+            double[] busy = new double[stages];
+            double[] recon = new double[stages];
+            for (int s = 0; s < stages; s++) {
+                busy[s] = v.getOrDefault(RunNaming.STAGE_BUSY + s, Double.NaN);
+                recon[s] = v.getOrDefault(RunNaming.STAGE_RECONSTRUCTION + s, Double.NaN);
+            }
+            epochs.add(new EpochMetrics(e.getKey(), get(v, "train_loss"), get(v, "train_accuracy"), get(v, "test_loss"),
+                    get(v, "test_accuracy"), get(v, "samples_per_second"), get(v, "wall_seconds"), get(v, "pipeline_efficiency"),
+                    (long) get(v, "history_bytes"), (long) get(v, "activation_bytes"), get(v, "reconstruction_error"),
+                    get(v, "reconstruction_error_max"), busy, recon, get(v, "learning_rate")));
+        }
+        Map<String, String> tags = run.tags();
+        TrialStatus status = tags.containsKey(RunNaming.TAG_STATUS) ? TrialStatus.valueOf(tags.get(RunNaming.TAG_STATUS))
+                : run.status() == RunStatus.FINISHED ? TrialStatus.FINISHED : TrialStatus.FAILED;
+        Map<String, String> env = new HashMap<>();
+        env.put("host", tags.getOrDefault(RunNaming.TAG_HOST, ""));
+        env.put("device", tags.getOrDefault(RunNaming.TAG_DEVICE, ""));
+        TrialResult result = new TrialResult(status, tags.getOrDefault(RunNaming.TAG_FAILURE, ""), epochs,
+                tags.getOrDefault(RunNaming.TAG_PARTITION, config.partition().toString()),
+                new Provenance(config.configHash(), config.seed(), config.toParams(), env));
+        ResultRows.Context ctx = new ResultRows.Context(tags.getOrDefault(RunNaming.TAG_SWEEP_NAME, ""),
+                tags.getOrDefault(RunNaming.TAG_SWEEP_ID, ""), Integer.parseInt(tags.getOrDefault(RunNaming.TAG_TRIAL_INDEX, "-1")),
+                run.runId(), run.name());
+        return new TrialOutcome(ResultRows.trial(ctx, config, result), ResultRows.epochs(ctx, config, result));
+    }
+
+    private static double get(Map<String, Double> v, String key) {
+        return v.getOrDefault(key, Double.NaN);
+    }
+}

@@ -1,0 +1,277 @@
+package org.layerpipe.jobs.run;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.layerpipe.core.train.TrialConfig;
+import org.layerpipe.core.train.TrialResult;
+import org.layerpipe.core.train.TrialStatus;
+import org.layerpipe.jobs.results.ResultRows;
+import org.layerpipe.jobs.sweep.SweepExpander;
+import org.layerpipe.jobs.sweep.SweepSpec;
+import org.layerpipe.jobs.sweep.Trial;
+import org.layerpipe.jobs.tracking.RunInfo;
+import org.layerpipe.jobs.tracking.RunStatus;
+import org.layerpipe.jobs.tracking.Tracker;
+
+/**
+ * The driver side of a sweep: prepares MLflow (experiment, parent run, one child run per
+ * pending trial), skips trials that already FINISHED (by config hash) unless forced, runs each
+ * pending trial as a one-task Spark job (so the Spark UI names sweep and trial, and one
+ * failing trial fails only its own job), prints progress, and gathers every trial's rows —
+ * fresh ones from the tasks, skipped ones rebuilt from MLflow.
+ */
+public final class SweepDriver {
+
+    /** Settings of one submission. */
+    public record Options(String trackingUri, String journalDir, boolean force, int concurrentTrials) {
+    }
+
+    /** Everything the sweep produced. */
+    public record Outcome(String sweepId, String experimentId, String parentRunId, List<TrialOutcome> trials, int skipped) {
+    }
+
+    private final JavaSparkContext spark;
+    private final Tracker tracker;
+    private final Options options;
+    private final PrintStream out;
+    /** Runs a task; the default sends it to Spark, tests may run it in-process. */
+    private final TaskLauncher launcher;
+
+    /** How a prepared task is executed. */
+    @FunctionalInterface
+    public interface TaskLauncher {
+        TrialOutcome launch(TrialTask task, String description);
+    }
+
+    public SweepDriver(JavaSparkContext spark, Tracker tracker, Options options, PrintStream out) {
+        this(spark, tracker, options, out, (task, description) -> {
+            spark.setJobDescription(description);
+            return spark.parallelize(List.of(task), 1).map(TrialRunner::run).collect().get(0);
+        });
+    }
+
+    public SweepDriver(JavaSparkContext spark, Tracker tracker, Options options, PrintStream out, TaskLauncher launcher) {
+        this.spark = spark;
+        this.tracker = tracker;
+        this.options = options;
+        this.out = out;
+        this.launcher = launcher;
+    }
+
+    /** Stable id of a sweep: its name and the ids of its trials, in order. */
+    public static String sweepId(SweepSpec spec, List<Trial> trials) {
+        StringBuilder sb = new StringBuilder(spec.name());
+        for (Trial t : trials) {
+            sb.append('\n').append(t.trialId());
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Outcome run(SweepSpec spec) {
+        List<Trial> trials = SweepExpander.expand(spec);
+        String sweepId = sweepId(spec, trials);
+        String experimentId = tracker.experimentId(spec.experiment());
+        String parentRunId = parentRun(spec, experimentId, sweepId, trials.size());
+        out.printf(Locale.ROOT, "sweep %s (%s): %d trials, experiment '%s', parent run %s%n", spec.name(), sweepId,
+                trials.size(), spec.experiment(), parentRunId);
+
+        Map<String, List<RunInfo>> existing = new LinkedHashMap<>();
+        for (RunInfo r : tracker.searchRuns(experimentId, "tags.`" + RunNaming.TAG_SWEEP_ID + "` = '" + sweepId + "'")) {
+            if ("trial".equals(r.tags().get(RunNaming.TAG_ROLE))) {
+                existing.computeIfAbsent(r.tags().get(RunNaming.TAG_TRIAL_ID), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<TrialOutcome> done = new ArrayList<>();
+        List<TrialTask> pending = new ArrayList<>();
+        int skipped = 0;
+        for (Trial t : trials) {
+            List<RunInfo> runs = existing.getOrDefault(t.trialId(), List.of());
+            RunInfo finished = runs.stream().filter(r -> r.status() == RunStatus.FINISHED).findFirst().orElse(null);
+            if (finished != null && !options.force()) {
+                done.add(RunRows.fromRun(finished, tracker));
+                skipped++;
+                continue;
+            }
+            String runId = null;
+            for (RunInfo r : runs) {
+                boolean reusable = r.status() != RunStatus.FINISHED && runId == null;
+                if (reusable) {
+                    runId = r.runId(); // the task decides whether an earlier attempt left it half-written
+                } else {
+                    tracker.deleteRun(r.runId()); // forced re-runs and stray duplicates
+                }
+            }
+            String runName = SweepExpander.runName(t);
+            if (runId == null) {
+                runId = createTrialRun(tracker, experimentId, parentRunId, spec.name(), sweepId, t.index(), t.trialId(), runName,
+                        t.config().toParams(), t.varied());
+            }
+            pending.add(new TrialTask(spec.name(), sweepId, t.index(), t.trialId(), t.config().toParams(), runName, runId,
+                    experimentId, parentRunId, options.trackingUri(), options.journalDir(), t.varied()));
+        }
+        if (skipped > 0) {
+            out.printf(Locale.ROOT, "%d trial(s) already finished in MLflow: skipped (use --force to re-run them)%n", skipped);
+        }
+        done.addAll(runPending(spec, pending));
+        done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
+        return new Outcome(sweepId, experimentId, parentRunId, done, skipped);
+    }
+
+    private List<TrialOutcome> runPending(SweepSpec spec, List<TrialTask> pending) {
+        List<TrialOutcome> outcomes = new ArrayList<>();
+        if (pending.isEmpty()) {
+            return outcomes;
+        }
+        Progress progress = new Progress(pending.size(), Math.max(1, options.concurrentTrials()), out);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.concurrentTrials()));
+        try {
+            List<Future<TrialOutcome>> futures = new ArrayList<>();
+            for (TrialTask task : pending) {
+                futures.add(pool.submit(() -> {
+                    progress.started();
+                    long t0 = System.nanoTime();
+                    TrialOutcome o;
+                    try {
+                        o = launcher.launch(task, "sweep " + spec.name() + " · trial " + task.trialIndex() + " · " + task.runName());
+                    } catch (RuntimeException e) {
+                        o = failedOutcome(task, e);
+                    }
+                    progress.finished(task, o, (System.nanoTime() - t0) / 1e9);
+                    return o;
+                }));
+            }
+            for (Future<TrialOutcome> f : futures) {
+                outcomes.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("sweep interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("sweep driver failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return outcomes;
+    }
+
+    /** A task that failed outside the trainer (lost executor, out of memory): the run is marked FAILED with the reason. */
+    private TrialOutcome failedOutcome(TrialTask task, RuntimeException e) {
+        String reason = "the Spark task failed: " + firstLine(e);
+        try {
+            tracker.setTags(task.runId(), Map.of(RunNaming.TAG_STATE, "done", RunNaming.TAG_STATUS, "FAILED",
+                    RunNaming.TAG_FAILURE, reason, RunNaming.TAG_NOTE, "**failed**: " + reason));
+            tracker.finishRun(task.runId(), RunStatus.FAILED);
+        } catch (RuntimeException trackingDown) {
+            out.println("warning: could not mark run " + task.runId() + " FAILED: " + trackingDown.getMessage());
+        }
+        TrialConfig config = TrialConfig.fromParams(task.params());
+        TrialResult result = new TrialResult(TrialStatus.FAILED, reason, List.of(), config.partition().toString(),
+                new org.layerpipe.core.train.Provenance(config.configHash(), config.seed(), config.toParams(), Map.of()));
+        ResultRows.Context ctx = new ResultRows.Context(task.sweepName(), task.sweepId(), task.trialIndex(), task.runId(), task.runName());
+        return new TrialOutcome(ResultRows.trial(ctx, config, result), List.of());
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    private String parentRun(SweepSpec spec, String experimentId, String sweepId, int trials) {
+        for (RunInfo r : tracker.searchRuns(experimentId, "tags.`" + RunNaming.TAG_SWEEP_ID + "` = '" + sweepId + "'")) {
+            if ("sweep".equals(r.tags().get(RunNaming.TAG_ROLE))) {
+                return r.runId();
+            }
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(RunNaming.TAG_ROLE, "sweep");
+        tags.put(RunNaming.TAG_SWEEP_ID, sweepId);
+        tags.put(RunNaming.TAG_SWEEP_NAME, spec.name());
+        String id = tracker.createRun(experimentId, spec.name(), tags, null);
+        tracker.logParams(id, Map.of("sweep", spec.name(), "trials", String.valueOf(trials)));
+        tracker.logArtifact(id, "sweep.yaml", spec.sourceText().getBytes(StandardCharsets.UTF_8));
+        return id;
+    }
+
+    /** Creates a trial's child run with its tags and every setting as a param. */
+    static String createTrialRun(Tracker tracker, String experimentId, String parentRunId, String sweepName, String sweepId,
+                                 int index, String trialId, String runName, Map<String, String> params, Map<String, String> varied) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(RunNaming.TAG_ROLE, "trial");
+        tags.put(RunNaming.TAG_SWEEP_ID, sweepId);
+        tags.put(RunNaming.TAG_SWEEP_NAME, sweepName);
+        tags.put(RunNaming.TAG_TRIAL_ID, trialId);
+        tags.put(RunNaming.TAG_CONFIG_HASH, trialId);
+        tags.put(RunNaming.TAG_TRIAL_INDEX, String.valueOf(index));
+        tags.put(RunNaming.TAG_STATE, "queued");
+        varied.forEach((k, v) -> tags.put("axis." + k, v));
+        String runId = tracker.createRun(experimentId, runName, tags, parentRunId);
+        tracker.logParams(runId, params);
+        return runId;
+    }
+
+    /** Driver-side progress: one line per finished trial with counts and an ETA. */
+    private static final class Progress {
+        private final int total;
+        private final int slots;
+        private final PrintStream out;
+        private int running;
+        private int finished;
+        private int failed;
+        private double seconds;
+
+        Progress(int total, int slots, PrintStream out) {
+            this.total = total;
+            this.slots = slots;
+            this.out = out;
+        }
+
+        synchronized void started() {
+            running++;
+        }
+
+        synchronized void finished(TrialTask task, TrialOutcome o, double elapsed) {
+            running--;
+            finished++;
+            seconds += elapsed;
+            boolean ok = "FINISHED".equals(o.trial().status());
+            if (!ok) {
+                failed++;
+            }
+            double eta = (total - finished) * (seconds / finished) / slots;
+            String headline = ok
+                    ? String.format(Locale.ROOT, "test acc %.4f, %.0f samples/s", o.trial().finalTestAccuracy(), o.trial().samplesPerSecond())
+                    : o.trial().message();
+            out.printf(Locale.ROOT, "[%d/%d done, %d running, %d failed, ETA %s] trial %d %s: %s — %s (%.0f s)%n",
+                    finished, total, running, failed, eta(eta), task.trialIndex(), task.runName(), o.trial().status(), headline, elapsed);
+            out.flush();
+        }
+
+        private static String eta(double s) {
+            long t = Math.round(s);
+            return t >= 3600 ? (t / 3600) + "h" + (t % 3600 / 60) + "m" : t >= 60 ? (t / 60) + "m" + (t % 60) + "s" : t + "s";
+        }
+    }
+}

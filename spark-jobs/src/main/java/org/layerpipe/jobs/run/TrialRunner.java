@@ -1,0 +1,172 @@
+package org.layerpipe.jobs.run;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.layerpipe.core.nd4j.Nd4jBackend;
+import org.layerpipe.core.train.EpochMetrics;
+import org.layerpipe.core.train.PipelineTrainer;
+import org.layerpipe.core.train.Provenance;
+import org.layerpipe.core.train.TrainingListener;
+import org.layerpipe.core.train.TrialConfig;
+import org.layerpipe.core.train.TrialResult;
+import org.layerpipe.core.train.TrialStatus;
+import org.layerpipe.jobs.results.ResultRows;
+import org.layerpipe.jobs.tracking.JournalingTracker;
+import org.layerpipe.jobs.tracking.MlflowSettings;
+import org.layerpipe.jobs.tracking.RunInfo;
+import org.layerpipe.jobs.tracking.RunStatus;
+import org.layerpipe.jobs.tracking.Tracker;
+import org.layerpipe.jobs.tracking.TrackingException;
+
+/**
+ * Runs one trial inside a Spark task and logs it to its MLflow run: params were logged by the
+ * driver; this adds tags (host, device, Spark attempt), metrics per epoch as they come, the
+ * artifacts (config, per-epoch CSV, provenance JSON) and the final status with the reason.
+ *
+ * <p>Idempotent under retries: the driver prepared the run; if an earlier attempt already
+ * started it (a crashed executor, a killed job), that partial run is deleted and a fresh one
+ * takes its place, so a trial never has two live runs. Logging goes through a
+ * {@link JournalingTracker}: while the server is down, calls wait in a local journal.
+ */
+public final class TrialRunner {
+
+    private TrialRunner() {
+    }
+
+    /** Entry point of a Spark task. */
+    public static TrialOutcome run(TrialTask task) {
+        TaskContext ctx = TaskContext.get();
+        int attempt = ctx == null ? 0 : ctx.attemptNumber();
+        List<Integer> gpus = ctx == null ? List.of() : gpus(ctx);
+        try (Tracker tracker = new JournalingTracker(MlflowSettings.of(task.trackingUri()).connect(),
+                Path.of(task.journalDir()))) {
+            return run(task, tracker, attempt, gpus);
+        }
+    }
+
+    /** The task's work with a given tracker (tests pass an in-memory one). */
+    public static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus) {
+        TrialConfig config = TrialConfig.fromParams(task.params());
+        String runId = claimRun(task, tracker);
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(RunNaming.TAG_STATE, "running");
+        tags.put(RunNaming.TAG_ATTEMPT, String.valueOf(attempt));
+        tags.put(RunNaming.TAG_GPUS, gpus.toString());
+        tracker.setTags(runId, tags);
+
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("spark.attempt", String.valueOf(attempt));
+        extra.put("gpus", gpus.toString());
+        PipelineTrainer trainer = new PipelineTrainer(new Nd4jBackend(gpus), new Configuration(), extra);
+        TrialResult result = trainer.train(config, new TrainingListener() {
+            @Override
+            public void onStart(TrialConfig c, String partition, String delayTable, Provenance provenance) {
+                Map<String, String> t = new LinkedHashMap<>();
+                t.put(RunNaming.TAG_PARTITION, partition);
+                t.put(RunNaming.TAG_HOST, provenance.environment().getOrDefault("host", ""));
+                t.put(RunNaming.TAG_DEVICE, provenance.environment().getOrDefault("device", ""));
+                t.put("layerpipe.git_commit", provenance.environment().getOrDefault("layerpipe.git.commit", ""));
+                t.put("layerpipe.backend", provenance.environment().getOrDefault("nd4j.backend", ""));
+                tracker.setTags(runId, t);
+                tracker.logArtifact(runId, "delays.txt", delayTable.getBytes(StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                tracker.logMetrics(runId, RunNaming.metrics(m, System.currentTimeMillis()));
+            }
+        });
+
+        tracker.logArtifact(runId, "trial.properties", properties(config.toParams()).getBytes(StandardCharsets.UTF_8));
+        tracker.logArtifact(runId, "epochs.csv", csv(result.epochs()).getBytes(StandardCharsets.UTF_8));
+        tracker.logArtifact(runId, "provenance.json", result.provenance().toJson().getBytes(StandardCharsets.UTF_8));
+        Map<String, String> end = new LinkedHashMap<>();
+        end.put(RunNaming.TAG_STATE, "done");
+        end.put(RunNaming.TAG_STATUS, result.status().name());
+        end.put(RunNaming.TAG_PARTITION, result.partition());
+        if (result.status() != TrialStatus.FINISHED) {
+            end.put(RunNaming.TAG_FAILURE, result.message());
+            end.put(RunNaming.TAG_NOTE, "**" + result.status().name().toLowerCase(Locale.ROOT) + "**: " + result.message());
+        }
+        tracker.setTags(runId, end);
+        tracker.finishRun(runId, result.status() == TrialStatus.FINISHED ? RunStatus.FINISHED : RunStatus.FAILED);
+
+        ResultRows.Context rc = new ResultRows.Context(task.sweepName(), task.sweepId(), task.trialIndex(), runId, task.runName());
+        return new TrialOutcome(ResultRows.trial(rc, config, result), ResultRows.epochs(rc, config, result));
+    }
+
+    /**
+     * The run this attempt logs to: the driver's, unless an earlier attempt already started it,
+     * in which case that partial run is deleted and replaced (same name, tags and params).
+     */
+    static String claimRun(TrialTask task, Tracker tracker) {
+        Optional<RunInfo> existing;
+        try {
+            existing = tracker.getRun(task.runId());
+        } catch (TrackingException serverDown) {
+            return task.runId(); // the journal will deliver; a replacement needs the server
+        }
+        if (existing.isPresent() && "queued".equals(existing.get().tags().get(RunNaming.TAG_STATE))) {
+            return task.runId();
+        }
+        if (existing.isPresent()) {
+            tracker.deleteRun(task.runId());
+        }
+        return SweepDriver.createTrialRun(tracker, task.experimentId(), task.parentRunId(), task.sweepName(), task.sweepId(),
+                task.trialIndex(), task.trialId(), task.runName(), task.params(), task.varied());
+    }
+
+    private static List<Integer> gpus(TaskContext ctx) {
+        List<Integer> ids = new ArrayList<>();
+        ResourceInformation gpu = ctx.resourcesJMap().get("gpu");
+        if (gpu != null) {
+            for (String a : gpu.addresses()) {
+                ids.add(Integer.parseInt(a.trim()));
+            }
+        }
+        return ids;
+    }
+
+    static String properties(Map<String, String> params) {
+        StringBuilder sb = new StringBuilder("# trial settings (layerpipe train --KEY VALUE, or a sweep file's base)\n");
+        params.forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sb.toString();
+    }
+
+    static String csv(List<EpochMetrics> epochs) {
+        StringBuilder sb = new StringBuilder("epoch");
+        for (String k : RunNaming.EPOCH_METRICS) {
+            sb.append(',').append(k);
+        }
+        sb.append(",stage_busy,stage_reconstruction_error\n");
+        for (EpochMetrics m : epochs) {
+            double[] v = {m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.samplesPerSecond(),
+                    m.wallSeconds(), m.pipelineEfficiency(), m.historyBytes(), m.activationBytes(), m.reconstructionError(),
+                    m.reconstructionErrorMax(), m.learningRate()};
+            sb.append(m.epoch());
+            for (double x : v) {
+                sb.append(',').append(x);
+            }
+            sb.append(',').append(join(m.stageBusy())).append(',').append(join(m.stageReconstructionError())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String join(double[] a) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < a.length; i++) {
+            sb.append(i == 0 ? "" : ";").append(a[i]);
+        }
+        return sb.append('"').toString();
+    }
+}

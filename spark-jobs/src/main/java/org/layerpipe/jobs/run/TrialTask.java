@@ -1,0 +1,32 @@
+package org.layerpipe.jobs.run;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What an executor needs to run one trial: small and serializable, built on the driver.
+ * Device objects and the MLflow client are created inside the task.
+ *
+ * @param sweepName     the sweep's name
+ * @param sweepId       stable id of the sweep (see {@link SweepDriver})
+ * @param trialIndex    position in the expanded grid
+ * @param trialId       the config hash
+ * @param params        every trial setting as text
+ * @param runName       MLflow run name, saying what differs
+ * @param runId         the MLflow run prepared for this trial by the driver
+ * @param experimentId  MLflow experiment
+ * @param parentRunId   the sweep's parent run
+ * @param trackingUri   MLflow tracking server
+ * @param journalDir    local folder for the tracking journal on the executor
+ * @param varied        the axis values of this trial (tags)
+ */
+public record TrialTask(String sweepName, String sweepId, int trialIndex, String trialId, Map<String, String> params,
+                        String runName, String runId, String experimentId, String parentRunId, String trackingUri,
+                        String journalDir, Map<String, String> varied) implements Serializable {
+
+    public TrialTask {
+        params = new LinkedHashMap<>(params);
+        varied = new LinkedHashMap<>(varied);
+    }
+}
