@@ -61,10 +61,11 @@ public final class Benchmark {
         for (String model : models) {
             int steps = (int) Math.max(5, Math.round(DEFAULT_STEPS.getOrDefault(model, 50) * scale));
             System.out.println("measuring " + model + " (" + steps + " minibatches per measurement) ...");
-            Map<String, String> d1 = child(1, "dl4j", model, steps);
-            Map<String, String> dn = child(cores, "dl4j", model, steps);
-            Map<String, String> m1 = child(cores, "pipeline", model, steps, 1);
-            Map<String, String> m2 = child(Math.max(1, cores / 2), "pipeline", model, steps, 2);
+            String n = String.valueOf(steps);
+            Map<String, String> d1 = child(1, "dl4j", model, n);
+            Map<String, String> dn = child(cores, "dl4j", model, n);
+            Map<String, String> m1 = child(cores, "pipeline", model, n, "1");
+            Map<String, String> m2 = child(Math.max(1, cores / 2), "pipeline", model, n, "2");
             double best = Math.max(num(d1), num(dn));
             rows.add(new String[] {model, f0(num(d1)), f0(num(dn)), f0(num(m1)), f0(num(m2)),
                     f2(num(m2) / best) + "x", f2(num(m2) / num(m1)) + "x", f2(num(m1) / best) + "x",

@@ -102,7 +102,7 @@ public final class SweepJob {
         int code;
         try {
             code = run(Args.parse(argv));
-        } catch (SweepException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) { // bad arguments or sweep file (SweepException names file and line)
             System.err.println("error: " + e.getMessage());
             code = 2;
         } catch (RuntimeException e) {

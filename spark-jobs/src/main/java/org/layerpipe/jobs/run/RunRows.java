@@ -54,9 +54,9 @@ public final class RunRows {
                 recon[s] = v.getOrDefault(RunNaming.STAGE_RECONSTRUCTION + s, Double.NaN);
             }
             epochs.add(new EpochMetrics(e.getKey(), get(v, "train_loss"), get(v, "train_accuracy"), get(v, "test_loss"),
-                    get(v, "test_accuracy"), get(v, "samples_per_second"), get(v, "wall_seconds"), get(v, "pipeline_efficiency"),
-                    (long) get(v, "history_bytes"), (long) get(v, "activation_bytes"), get(v, "reconstruction_error"),
-                    get(v, "reconstruction_error_max"), busy, recon, get(v, "learning_rate")));
+                    get(v, "test_accuracy"), get(v, "samples_per_second"), get(v, "wall_seconds"), busy,
+                    get(v, "pipeline_efficiency"), (long) get(v, "history_bytes"), (long) get(v, "activation_bytes"),
+                    get(v, "reconstruction_error"), get(v, "reconstruction_error_max"), recon, get(v, "learning_rate")));
         }
         Map<String, String> tags = run.tags();
         TrialStatus status = tags.containsKey(RunNaming.TAG_STATUS) ? TrialStatus.valueOf(tags.get(RunNaming.TAG_STATUS))

@@ -1,0 +1,96 @@
+package org.layerpipe.jobs.tracking;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** An {@link InMemoryTracker} whose "server" can be switched off: every call then fails as unreachable. */
+final class SwitchableTracker implements Tracker {
+
+  final InMemoryTracker store;
+  volatile boolean down;
+  final AtomicInteger calls = new AtomicInteger();
+
+  SwitchableTracker(InMemoryTracker store, boolean down) {
+    this.store = store;
+    this.down = down;
+  }
+
+  private void check() {
+    calls.incrementAndGet();
+    if (down) {
+      throw new TrackingUnavailableException("MLflow tracking server at http://127.0.0.1:1 is unreachable after 1 attempt over 0.0 s:"
+          + " connection refused", null);
+    }
+  }
+
+  @Override
+  public String experimentId(String name) {
+    check();
+    return store.experimentId(name);
+  }
+
+  @Override
+  public String createRun(String experimentId, String runName, Map<String, String> tags, String parentRunId) {
+    check();
+    return store.createRun(experimentId, runName, tags, parentRunId);
+  }
+
+  @Override
+  public void deleteRun(String runId) {
+    check();
+    store.deleteRun(runId);
+  }
+
+  @Override
+  public void logParams(String runId, Map<String, String> params) {
+    check();
+    store.logParams(runId, params);
+  }
+
+  @Override
+  public void logMetrics(String runId, List<Metric> metrics) {
+    check();
+    store.logMetrics(runId, metrics);
+  }
+
+  @Override
+  public void setTags(String runId, Map<String, String> tags) {
+    check();
+    store.setTags(runId, tags);
+  }
+
+  @Override
+  public void logArtifact(String runId, String path, byte[] content) {
+    check();
+    store.logArtifact(runId, path, content);
+  }
+
+  @Override
+  public void finishRun(String runId, RunStatus status) {
+    check();
+    store.finishRun(runId, status);
+  }
+
+  @Override
+  public List<RunInfo> searchRuns(String experimentId, String filter) {
+    check();
+    return store.searchRuns(experimentId, filter);
+  }
+
+  @Override
+  public Optional<RunInfo> getRun(String runId) {
+    check();
+    return store.getRun(runId);
+  }
+
+  @Override
+  public List<Metric> metricHistory(String runId, String key) {
+    check();
+    return store.metricHistory(runId, key);
+  }
+
+  @Override
+  public void close() {}
+}
