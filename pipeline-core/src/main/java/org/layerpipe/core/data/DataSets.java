@@ -52,6 +52,25 @@ public final class DataSets {
      * @param conf Hadoop configuration used to reach the files
      * @throws DataException if the data is missing or a file is malformed; the message says how to fix it
      */
+    /** Shape of one example of data set {@code name} (known without reading it, for validating sweeps). */
+    public static Shape.Image inputShape(String name) {
+        return switch (name) {
+            case "fashion-mnist", "mnist" -> new Shape.Image(1, 28, 28);
+            case "cifar10", "cifar100" -> CifarReader.SHAPE;
+            case "synthetic" -> SYNTHETIC_SHAPE;
+            default -> throw new IllegalArgumentException("unknown data set '" + name + "'");
+        };
+    }
+
+    /** Number of classes of data set {@code name}. */
+    public static int numClasses(String name) {
+        return switch (name) {
+            case "cifar100" -> 100;
+            case "synthetic" -> SYNTHETIC_CLASSES;
+            default -> 10;
+        };
+    }
+
     public static TrainTest load(DataConfig config, Configuration conf) {
         return load(config, conf, FASHION_MNIST_DEFAULT);
     }

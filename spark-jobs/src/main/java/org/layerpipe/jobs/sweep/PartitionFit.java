@@ -2,6 +2,7 @@ package org.layerpipe.jobs.sweep;
 
 import java.util.Optional;
 
+import org.layerpipe.core.data.DataSets;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.train.TrialConfig;
@@ -33,15 +34,10 @@ final class PartitionFit {
     }
 
     private static Shape input(String data) {
-        return switch (data) {
-            case "fashion-mnist", "mnist" -> new Shape.Image(1, 28, 28);
-            case "cifar10", "cifar100" -> new Shape.Image(3, 32, 32);
-            case "synthetic" -> new Shape.Image(3, 16, 16);
-            default -> throw new IllegalStateException("no input shape for data set '" + data + "': add it to PartitionFit");
-        };
+        return DataSets.inputShape(data);
     }
 
     private static int classes(String data) {
-        return data.equals("cifar100") ? 100 : 10;
+        return DataSets.numClasses(data);
     }
 }

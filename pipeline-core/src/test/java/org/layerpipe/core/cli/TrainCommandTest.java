@@ -1,0 +1,64 @@
+package org.layerpipe.core.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.layerpipe.core.train.Setting;
+
+class TrainCommandTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return TrainCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void helpDocumentsEveryFlag() {
+        assertEquals(0, run("--help"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (Setting s : Setting.ALL) {
+            assertTrue(help.contains("--" + Flags.flagName(s) + " "), "help lacks --" + Flags.flagName(s));
+        }
+        assertTrue(help.contains("--devices"));
+    }
+
+    @Test
+    void badFlagsGiveOneSentenceAndExitCode2() {
+        assertEquals(2, run("--modle", "cnn"));
+        assertEquals("error: unknown flag --modle: run with --help to see every flag\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--epochs"));
+        assertEquals("error: flag --epochs needs a value\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--lr", "fast"));
+        assertEquals("error: setting 'lr': 'fast' is not a valid number\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void flagsAcceptDashesDotsAndUnderscores() {
+        Flags.Parsed p = Flags.parse(new String[] {"--batch-size", "32", "--ema.rule=fixed", "--ema-beta", "0.5", "--data_train_limit", "9"},
+                java.util.List.of(), java.util.List.of());
+        assertEquals("32", p.settings().get("batch_size"));
+        assertEquals("fixed", p.settings().get("ema.rule"));
+        assertEquals("0.5", p.settings().get("ema.beta"));
+        assertEquals("9", p.settings().get("data.train_limit"));
+    }
+
+    @Test
+    void aTrialRunsAndPrintsItsEpochTable() {
+        int code = run("--model", "mlp", "--model.hidden", "16", "--data", "synthetic", "--data.train-limit", "256",
+                "--data.test-limit", "128", "--batch-size", "32", "--epochs", "2", "--partition", "[2,2]");
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + text);
+        assertTrue(text.contains("epoch  train loss  train acc"), text);
+        assertTrue(text.lines().anyMatch(l -> l.trim().startsWith("2 ")), text);
+        assertTrue(text.contains("finished: test accuracy"), text);
+    }
+}
