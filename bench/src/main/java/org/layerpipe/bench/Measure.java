@@ -110,7 +110,7 @@ public final class Measure {
         Shape.Image in = new Shape.Image(1, 28, 28);
         return switch (name) {
             case "mlp" -> new ModelConfig("mlp", List.of(256, 128)).build(in, 10);
-            case "wide-mlp" -> new ModelConfig("mlp", List.of(1024, 1024, 1024)).build(in, 10);
+            case "wide-mlp" -> new ModelConfig("mlp", List.of(1024, 1024, 1024, 1024)).build(in, 10);
             case "cnn" -> new ModelConfig("cnn", List.of()).build(in, 10);
             default -> throw new IllegalArgumentException("unknown benchmark model " + name + ": use mlp, wide-mlp or cnn");
         };

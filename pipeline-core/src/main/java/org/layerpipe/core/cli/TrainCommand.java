@@ -73,6 +73,7 @@ public final class TrainCommand {
         private final Table table = new Table("epoch", "train loss", "train acc", "test loss", "test acc", "samples/s",
                 "time s", "efficiency", "history", "activations", "recon err");
         private int epochs;
+        private long lastLine = System.nanoTime();
 
         ConsoleListener(PrintStream out) {
             this.out = out;
@@ -94,8 +95,10 @@ public final class TrainCommand {
             String line = String.format(Locale.ROOT, "epoch %d: %d/%d minibatches, loss %.4f", epoch, done, total, runningLoss);
             if (tty) {
                 out.print("\r" + line + (done == total ? "\n" : ""));
-            } else if (done == total || done % Math.max(1, total / 10) == 0) {
+            } else if (done == total || System.nanoTime() - lastLine > 10_000_000_000L) {
+                // logs and pipes get a line every 10 s, not a carriage-return animation
                 out.println(line);
+                lastLine = System.nanoTime();
             }
             out.flush();
         }

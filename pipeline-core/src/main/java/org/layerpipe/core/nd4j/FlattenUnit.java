@@ -24,6 +24,16 @@ final class FlattenUnit implements Unit {
     }
 
     @Override
+    public Object snapshot() {
+        return inputShape;
+    }
+
+    @Override
+    public void restore(Object snapshot) {
+        inputShape = (long[]) snapshot;
+    }
+
+    @Override
     public INDArray infer(INDArray input) {
         return flat(input);
     }

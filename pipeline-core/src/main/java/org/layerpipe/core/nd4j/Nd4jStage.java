@@ -27,18 +27,21 @@ import org.nd4j.linalg.learning.config.Sgd;
  * <p>The stage keeps its <em>current</em> weights in a flat vector of its own; the layers
  * compute with a second, <em>working</em> vector that holds either the current weights or,
  * for a stale backward, the weights the weight history prescribes (stashed or
- * reconstructed). Per minibatch in flight the stage keeps only its input: DL4J layers
- * remember just their last forward (and batch norm its last batch statistics), so when
- * another forward ran in between, the backward first recomputes the stage's forward from
- * that input with the backward's weights. The last stage runs its forward inside the
- * backward: every schedule gives it staleness 0, so nothing changes in between.
+ * reconstructed). DL4J layers remember only their last forward, so per minibatch in flight
+ * the stage keeps what its backward needs: the inputs of its layers (the activations a
+ * pipeline stashes anyway; dense, convolution, pooling and activation layers backprop from
+ * their input and the given weights), or, where a layer needs more (batch norm caches its
+ * batch statistics), just the stage input — and then recomputes the stage's forward with the
+ * backward's weights first. The last stage runs its forward inside the backward: every
+ * schedule gives it staleness 0, so nothing changes in between.
  *
  * <p>Batch-norm running statistics live in the parameter vector; DL4J hands their update
  * as a "gradient" to be applied as is, so they move once per backward, never per recompute.
  */
 public final class Nd4jStage implements Stage<INDArray> {
 
-    private record InFlight(INDArray input, INDArray labels, long version) {
+    /** A minibatch between its forward and its backward: its input, and the units' snapshots when they can restore. */
+    private record InFlight(INDArray input, INDArray labels, long version, Object[] snapshots, long bytes) {
     }
 
     private final int index;
@@ -61,6 +64,8 @@ public final class Nd4jStage implements Stage<INDArray> {
     private long version;
     private long examplesAccumulated;
     private boolean workingIsCurrent = true;
+    /** Tests set it to compare restoring layer inputs with recomputing the forward. */
+    boolean alwaysRecompute;
     /** The unit whose forward the layers remember, or -1. */
     private int rememberedUnit = -1;
 
@@ -193,15 +198,26 @@ public final class Nd4jStage implements Stage<INDArray> {
             throw new IllegalArgumentException("stage " + index + " ends with the loss and needs labels for minibatch " + unit);
         }
         history.onForward(version, master);
-        inFlight.put(unit, new InFlight(input, labels, version));
-        activationBytes += bytes(input);
-        peakActivationBytes = Math.max(peakActivationBytes, activationBytes);
         if (last) {
+            track(unit, new InFlight(input, labels, version, null, bytes(input)));
             return null;
         }
         useCurrentWeights();
         INDArray out = runForward(input);
         rememberedUnit = unit;
+        Object[] snapshots = new Object[units.size()];
+        long held = bytes(input);
+        for (int i = 0; i < units.size() && snapshots != null; i++) {
+            snapshots[i] = units.get(i).snapshot();
+            if (snapshots[i] == null) {
+                snapshots = null;
+            } else if (snapshots[i] instanceof INDArray[] arrays) {
+                for (int k = 1; k < arrays.length; k++) {
+                    held += bytes(arrays[k]); // the first layer's input is the stage input, counted once
+                }
+            }
+        }
+        track(unit, new InFlight(input, labels, version, snapshots, snapshots == null ? bytes(input) : held));
         return out;
     }
 
@@ -211,7 +227,7 @@ public final class Nd4jStage implements Stage<INDArray> {
         if (f == null) {
             throw new IllegalStateException("stage " + index + ": backward of minibatch " + unit + " without a forward");
         }
-        activationBytes -= bytes(f.input);
+        activationBytes -= f.bytes;
         boolean layersRemember = rememberedUnit == unit && version == f.version;
         if (history.weightsForBackward(f.version, version, master, working)) {
             workingIsCurrent = false;
@@ -232,12 +248,24 @@ public final class Nd4jStage implements Stage<INDArray> {
             result = new BackwardResult<>(grad, outcome.loss(), outcome.correct(), examples);
         } else {
             if (!layersRemember) {
-                runForward(f.input);
+                if (f.snapshots != null && !alwaysRecompute) {
+                    for (int i = 0; i < units.size(); i++) {
+                        units.get(i).restore(f.snapshots[i]);
+                    }
+                } else {
+                    runForward(f.input);
+                }
             }
             result = BackwardResult.of(backwardThrough(units.size(), gradOutput), examples);
         }
         examplesAccumulated += examples;
         return result;
+    }
+
+    private void track(int unit, InFlight f) {
+        inFlight.put(unit, f);
+        activationBytes += f.bytes;
+        peakActivationBytes = Math.max(peakActivationBytes, activationBytes);
     }
 
     /** Forward through every unit but the loss. */

@@ -43,6 +43,16 @@ final class ResidualUnit implements Unit {
     }
 
     @Override
+    public Object snapshot() {
+        return null; // both branches end in batch norm
+    }
+
+    @Override
+    public void restore(Object snapshot) {
+        throw new UnsupportedOperationException("a residual block recomputes its forward");
+    }
+
+    @Override
     public INDArray infer(INDArray input) {
         reluMask = null;
         INDArray sum = main.infer(input).add(projection == null ? input : projection.infer(input));

@@ -22,6 +22,7 @@ final class SegmentUnit implements Unit {
 
     private final MultiLayerNetwork net;
     private final boolean endsWithLoss;
+    private final boolean restorable;
     private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
 
     /** @param paramsView the unit's slice of the stage's flat parameters, already holding the initial values (null without parameters) */
@@ -33,6 +34,13 @@ final class SegmentUnit implements Unit {
             net.init();
         }
         this.endsWithLoss = net.getOutputLayer() instanceof IOutputLayer;
+        // dense, convolution, pooling and activation layers backprop from their input and the
+        // current parameters alone; batch norm also needs the batch statistics it cached
+        boolean plain = true;
+        for (Layer layer : net.getLayers()) {
+            plain &= !(layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization);
+        }
+        this.restorable = plain && !endsWithLoss;
     }
 
     boolean endsWithLoss() {
@@ -68,6 +76,28 @@ final class SegmentUnit implements Unit {
     }
 
     record LossOutcome(INDArray gradInput, double loss, int correct) {
+    }
+
+    @Override
+    public Object snapshot() {
+        if (!restorable) {
+            return null;
+        }
+        Layer[] layers = net.getLayers();
+        INDArray[] inputs = new INDArray[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            inputs[i] = layers[i].input();
+        }
+        return inputs;
+    }
+
+    @Override
+    public void restore(Object snapshot) {
+        INDArray[] inputs = (INDArray[]) snapshot;
+        Layer[] layers = net.getLayers();
+        for (int i = 0; i < layers.length; i++) {
+            layers[i].setInput(inputs[i], noWorkspaces);
+        }
     }
 
     @Override

@@ -20,6 +20,16 @@ interface Unit {
      */
     INDArray backward(INDArray gradOutput);
 
+    /**
+     * What the unit needs besides its weights to run the backward of its last forward (its
+     * layers' inputs), or {@code null} when that is not enough (batch norm keeps batch
+     * statistics of its own: such units recompute their forward instead).
+     */
+    Object snapshot();
+
+    /** Makes the next {@link #backward} use the forward captured by {@link #snapshot()}. */
+    void restore(Object snapshot);
+
     /** Inference-mode forward (batch norm uses running statistics); invalidates the kept state. */
     INDArray infer(INDArray input);
 
