@@ -43,7 +43,7 @@ public final class SweepJob {
                             [--tracking-retry SECONDS] [--journal-wait SECONDS]
 
               <sweep.yaml>            the sweep file (local path or any Hadoop path)
-              --output PATH           folder for the Parquet tables trials/ and epochs/ [default: layerpipe-results/<sweep name>]
+              --output PATH           folder for the Parquet tables trials/ and epochs/ [default: results/<sweep name>]
               --tracking-uri URI      MLflow tracking server [default: $MLFLOW_TRACKING_URI]
               --force                 re-run trials that already finished
               --journal DIR           local folder where MLflow calls wait while the server is down [default: <tmp>/layerpipe-journal]
@@ -135,7 +135,7 @@ public final class SweepJob {
 
     static int run(Args args) {
         SweepSpec spec = readSweep(args.sweep());
-        String output = args.output() != null ? args.output() : "layerpipe-results/" + spec.name();
+        String output = args.output() != null ? args.output() : "results/" + spec.name();
         SparkSession spark = SparkSession.builder().appName("layerpipe sweep " + spec.name()).getOrCreate();
         MlflowRestTracker mlflow = MlflowSettings.of(args.trackingUri())
                 .withRetry(RetryPolicy.DEFAULT.withMaxElapsed(args.trackingRetry())).connect();
