@@ -30,3 +30,11 @@ jobs_classpath() {
 bench_classpath() {
   echo "$(ls "$ROOT"/bench/target/bench-*.jar | head -1):$(core_classpath)"
 }
+
+# The jar for spark-submit (maven-shade-plugin in spark-jobs; ensure_built's install makes it).
+shaded_jar() {
+  local jar
+  jar="$(ls "$ROOT"/spark-jobs/target/spark-jobs-*-shaded.jar 2>/dev/null | head -1)"
+  [[ -n "$jar" ]] || { echo "layerpipe: spark-jobs/target/spark-jobs-*-shaded.jar is missing: run mvn -B install -DskipTests" >&2; return 1; }
+  echo "$jar"
+}

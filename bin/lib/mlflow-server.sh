@@ -2,7 +2,7 @@
 # Sourced. A throw-away MLflow tracking server on loopback for tests and local sweeps.
 #   source bin/lib/python-env.sh; ensure_venv
 #   source bin/lib/mlflow-server.sh
-#   start_mlflow_server /tmp/somewhere   # exports MLFLOW_TRACKING_URI, MLFLOW_SERVER_PID
+#   start_mlflow_server /tmp/somewhere [port]   # exports MLFLOW_TRACKING_URI, MLFLOW_SERVER_PID
 #   ...
 #   stop_mlflow_server
 # The server stores runs in <dir>/mlflow.db (SQLite) and artifacts in <dir>/artifacts, served
@@ -14,7 +14,7 @@ MLFLOW_SERVER_START_TIMEOUT="${MLFLOW_SERVER_START_TIMEOUT:-60}"
 MLFLOW_SERVER_WORKERS="${MLFLOW_SERVER_WORKERS:-1}"
 
 start_mlflow_server() {
-  local dir="${1:?usage: start_mlflow_server <dir>}"
+  local dir="${1:?usage: start_mlflow_server <dir> [port]}" port="${2:-}"
   if [[ -n "${MLFLOW_SERVER_PID:-}" ]] && kill -0 "$MLFLOW_SERVER_PID" 2>/dev/null; then
     echo "mlflow-server: already running (pid $MLFLOW_SERVER_PID) at $MLFLOW_TRACKING_URI" >&2
     return 0
@@ -26,10 +26,11 @@ start_mlflow_server() {
   mkdir -p "$dir/artifacts"
   dir="$(cd "$dir" && pwd)"
 
-  # Ask the kernel for a free port. Another process could take it before the server binds;
-  # the health wait below then fails with the server's log, which says so.
-  local port
-  port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+  # Without a port, ask the kernel for a free one. Another process could take it before the
+  # server binds; the health wait below then fails with the server's log, which says so.
+  if [[ -z "$port" ]]; then
+    port="$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+  fi
 
   # setsid: the server (and its uvicorn workers) get a process group of their own, so
   # stop_mlflow_server can end all of them at once and leave no orphans. setsid forks when the

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +25,9 @@ import org.layerpipe.jobs.sweep.SweepException;
 import org.layerpipe.jobs.sweep.SweepParser;
 import org.layerpipe.jobs.sweep.SweepSpec;
 import org.layerpipe.jobs.tracking.JournalingTracker;
+import org.layerpipe.jobs.tracking.MlflowRestTracker;
 import org.layerpipe.jobs.tracking.MlflowSettings;
+import org.layerpipe.jobs.tracking.RetryPolicy;
 import org.layerpipe.jobs.tracking.RunStatus;
 import org.layerpipe.jobs.tracking.Tracker;
 
@@ -37,17 +40,22 @@ public final class SweepJob {
 
     static final String USAGE = """
             usage: SweepJob <sweep.yaml> [--output PATH] [--tracking-uri URI] [--force] [--journal DIR] [--concurrent-trials N]
+                            [--tracking-retry SECONDS] [--journal-wait SECONDS]
 
               <sweep.yaml>            the sweep file (local path or any Hadoop path)
-              --output PATH           folder for the Parquet tables trials/ and epochs/ [default: layerpipe-results/<sweep name>]
+              --output PATH           folder for the Parquet tables trials/ and epochs/ [default: results/<sweep name>]
               --tracking-uri URI      MLflow tracking server [default: $MLFLOW_TRACKING_URI]
               --force                 re-run trials that already finished
               --journal DIR           local folder where MLflow calls wait while the server is down [default: <tmp>/layerpipe-journal]
               --concurrent-trials N   trials running at once [default: task slots = default parallelism / spark.task.cpus]
+              --tracking-retry S      how long one MLflow call is retried before it is journaled [default: 120]
+              --journal-wait S        how long a finished trial (and the driver) waits for a down server to take the
+                                      journaled calls before leaving them on disk [default: 30]
             """;
 
     /** Parsed command line. */
-    record Args(String sweep, String output, String trackingUri, boolean force, String journal, int concurrentTrials) {
+    record Args(String sweep, String output, String trackingUri, boolean force, String journal, int concurrentTrials,
+                Duration trackingRetry, Duration journalWait) {
 
         static Args parse(String[] args) {
             String sweep = null;
@@ -56,6 +64,8 @@ public final class SweepJob {
             boolean force = false;
             String journal = Path.of(System.getProperty("java.io.tmpdir"), "layerpipe-journal").toString();
             int concurrent = 0;
+            Duration retry = RetryPolicy.DEFAULT.maxElapsed();
+            Duration journalWait = JournalingTracker.DEFAULT_CLOSE_WAIT;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -63,13 +73,9 @@ public final class SweepJob {
                     case "--tracking-uri" -> uri = value(args, ++i, a);
                     case "--force" -> force = true;
                     case "--journal" -> journal = value(args, ++i, a);
-                    case "--concurrent-trials" -> {
-                        try {
-                            concurrent = Integer.parseInt(value(args, ++i, a));
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException("--concurrent-trials needs a whole number, got '" + args[i] + "'");
-                        }
-                    }
+                    case "--concurrent-trials" -> concurrent = (int) number(args, ++i, a);
+                    case "--tracking-retry" -> retry = Duration.ofSeconds(number(args, ++i, a));
+                    case "--journal-wait" -> journalWait = Duration.ofSeconds(number(args, ++i, a));
                     default -> {
                         if (a.startsWith("--") || sweep != null) {
                             throw new IllegalArgumentException("unknown argument '" + a + "'\n" + USAGE);
@@ -84,7 +90,20 @@ public final class SweepJob {
             if (uri == null || uri.isBlank()) {
                 throw new IllegalArgumentException("no MLflow tracking server: pass --tracking-uri or set MLFLOW_TRACKING_URI");
             }
-            return new Args(sweep, output, uri, force, journal, concurrent);
+            return new Args(sweep, output, uri, force, journal, concurrent, retry, journalWait);
+        }
+
+        private static long number(String[] args, int i, String flag) {
+            String text = value(args, i, flag);
+            try {
+                long n = Long.parseLong(text);
+                if (n >= 0 && n <= Integer.MAX_VALUE) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(flag + " needs a whole number of at least 0, got '" + text + "'");
         }
 
         private static String value(String[] args, int i, String flag) {
@@ -116,15 +135,18 @@ public final class SweepJob {
 
     static int run(Args args) {
         SweepSpec spec = readSweep(args.sweep());
-        String output = args.output() != null ? args.output() : "layerpipe-results/" + spec.name();
+        String output = args.output() != null ? args.output() : "results/" + spec.name();
         SparkSession spark = SparkSession.builder().appName("layerpipe sweep " + spec.name()).getOrCreate();
-        try (Tracker tracker = new JournalingTracker(MlflowSettings.of(args.trackingUri()).connect(),
-                Path.of(args.journal(), "driver"))) {
+        MlflowRestTracker mlflow = MlflowSettings.of(args.trackingUri())
+                .withRetry(RetryPolicy.DEFAULT.withMaxElapsed(args.trackingRetry())).connect();
+        try (Tracker tracker = new JournalingTracker(mlflow, Path.of(args.journal(), "driver"), mlflow::ping,
+                JournalingTracker.DEFAULT_PROBE_INTERVAL, args.journalWait())) {
             JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int taskCpus = Integer.parseInt(spark.conf().get("spark.task.cpus", "1"));
             int slots = args.concurrentTrials() > 0 ? args.concurrentTrials() : Math.max(1, jsc.defaultParallelism() / taskCpus);
             SweepDriver driver = new SweepDriver(jsc, tracker,
-                    new SweepDriver.Options(args.trackingUri(), Path.of(args.journal(), "tasks").toString(), args.force(), slots),
+                    new SweepDriver.Options(args.trackingUri(), Path.of(args.journal(), "tasks").toString(), args.force(), slots,
+                            args.trackingRetry(), args.journalWait()),
                     System.out);
             SweepDriver.Outcome outcome = driver.run(spec);
 

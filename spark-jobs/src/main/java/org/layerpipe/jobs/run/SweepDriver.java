@@ -3,6 +3,7 @@ package org.layerpipe.jobs.run;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -22,6 +23,8 @@ import org.layerpipe.jobs.results.ResultRows;
 import org.layerpipe.jobs.sweep.SweepExpander;
 import org.layerpipe.jobs.sweep.SweepSpec;
 import org.layerpipe.jobs.sweep.Trial;
+import org.layerpipe.jobs.tracking.JournalingTracker;
+import org.layerpipe.jobs.tracking.RetryPolicy;
 import org.layerpipe.jobs.tracking.RunInfo;
 import org.layerpipe.jobs.tracking.RunStatus;
 import org.layerpipe.jobs.tracking.Tracker;
@@ -35,8 +38,19 @@ import org.layerpipe.jobs.tracking.Tracker;
  */
 public final class SweepDriver {
 
-    /** Settings of one submission. */
-    public record Options(String trackingUri, String journalDir, boolean force, int concurrentTrials) {
+    /**
+     * Settings of one submission.
+     *
+     * @param trackingRetry how long one MLflow call is retried before its task journals it
+     * @param journalWait   how long a finished task waits for the server to take its journaled calls
+     */
+    public record Options(String trackingUri, String journalDir, boolean force, int concurrentTrials, Duration trackingRetry,
+                          Duration journalWait) {
+
+        /** Default retry budget and journal wait. */
+        public Options(String trackingUri, String journalDir, boolean force, int concurrentTrials) {
+            this(trackingUri, journalDir, force, concurrentTrials, RetryPolicy.DEFAULT.maxElapsed(), JournalingTracker.DEFAULT_CLOSE_WAIT);
+        }
     }
 
     /** Everything the sweep produced. */
@@ -125,7 +139,8 @@ public final class SweepDriver {
                         t.config().toParams(), t.varied());
             }
             pending.add(new TrialTask(spec.name(), sweepId, t.index(), t.trialId(), t.config().toParams(), runName, runId,
-                    experimentId, parentRunId, options.trackingUri(), options.journalDir(), t.varied()));
+                    experimentId, parentRunId, options.trackingUri(), options.journalDir(), options.trackingRetry(),
+                    options.journalWait(), t.varied()));
         }
         if (skipped > 0) {
             out.printf(Locale.ROOT, "%d trial(s) already finished in MLflow: skipped (use --force to re-run them)%n", skipped);
@@ -151,7 +166,7 @@ public final class SweepDriver {
                     TrialOutcome o;
                     try {
                         o = launcher.launch(task, "sweep " + spec.name() + " · trial " + task.trialIndex() + " · " + task.runName());
-                    } catch (RuntimeException e) {
+                    } catch (Exception e) { // Spark's job failures are checked SparkExceptions, thrown undeclared
                         o = failedOutcome(task, e);
                     }
                     progress.finished(task, o, (System.nanoTime() - t0) / 1e9);
@@ -173,7 +188,7 @@ public final class SweepDriver {
     }
 
     /** A task that failed outside the trainer (lost executor, out of memory): the run is marked FAILED with the reason. */
-    private TrialOutcome failedOutcome(TrialTask task, RuntimeException e) {
+    private TrialOutcome failedOutcome(TrialTask task, Exception e) {
         String reason = "the Spark task failed: " + firstLine(e);
         try {
             tracker.setTags(task.runId(), Map.of(RunNaming.TAG_STATE, "done", RunNaming.TAG_STATUS, "FAILED",

@@ -22,7 +22,9 @@ import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
 import org.layerpipe.jobs.results.ResultRows;
 import org.layerpipe.jobs.tracking.JournalingTracker;
+import org.layerpipe.jobs.tracking.MlflowRestTracker;
 import org.layerpipe.jobs.tracking.MlflowSettings;
+import org.layerpipe.jobs.tracking.RetryPolicy;
 import org.layerpipe.jobs.tracking.RunInfo;
 import org.layerpipe.jobs.tracking.RunStatus;
 import org.layerpipe.jobs.tracking.Tracker;
@@ -48,10 +50,21 @@ public final class TrialRunner {
         TaskContext ctx = TaskContext.get();
         int attempt = ctx == null ? 0 : ctx.attemptNumber();
         List<Integer> gpus = ctx == null ? List.of() : gpus(ctx);
-        try (Tracker tracker = new JournalingTracker(MlflowSettings.of(task.trackingUri()).connect(),
-                Path.of(task.journalDir()))) {
+        MlflowRestTracker mlflow = MlflowSettings.of(task.trackingUri())
+                .withRetry(RetryPolicy.DEFAULT.withMaxElapsed(task.trackingRetry())).connect();
+        try (Tracker tracker = new JournalingTracker(mlflow, journalDir(task), mlflow::ping, JournalingTracker.DEFAULT_PROBE_INTERVAL,
+                task.journalWait())) {
             return run(task, tracker, attempt, gpus);
         }
+    }
+
+    /**
+     * One journal folder per trial: a journal is owned by one tracker at a time, and several
+     * trials run at once in one executor. A retry of the trial on the same machine finds what
+     * an earlier, killed attempt left there and replays it first.
+     */
+    static Path journalDir(TrialTask task) {
+        return Path.of(task.journalDir(), task.sweepId(), task.trialIndex() + "-" + task.trialId());
     }
 
     /** The task's work with a given tracker (tests pass an in-memory one). */

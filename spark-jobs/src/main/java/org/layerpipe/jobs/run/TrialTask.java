@@ -1,6 +1,7 @@
 package org.layerpipe.jobs.run;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,12 +19,15 @@ import java.util.Map;
  * @param experimentId  MLflow experiment
  * @param parentRunId   the sweep's parent run
  * @param trackingUri   MLflow tracking server
- * @param journalDir    local folder for the tracking journal on the executor
+ * @param journalDir    local folder for the tracking journals on the executor (one subfolder per trial)
+ * @param trackingRetry how long one MLflow call is retried before it goes to the journal
+ * @param journalWait   how long the task waits at its end for the server to take journaled calls
  * @param varied        the axis values of this trial (tags)
  */
 public record TrialTask(String sweepName, String sweepId, int trialIndex, String trialId, Map<String, String> params,
                         String runName, String runId, String experimentId, String parentRunId, String trackingUri,
-                        String journalDir, Map<String, String> varied) implements Serializable {
+                        String journalDir, Duration trackingRetry, Duration journalWait, Map<String, String> varied)
+        implements Serializable {
 
     public TrialTask {
         params = new LinkedHashMap<>(params);
