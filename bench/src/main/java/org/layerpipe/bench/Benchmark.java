@@ -81,17 +81,8 @@ public final class Benchmark {
         mem.add(new String[] {"M", "partition", "STASH", "EMA", "STASH / EMA"});
         for (int m : new int[] {2, 4, 8}) {
             Partition p = BalancedPartitioner.partition(resnet.estimatedCosts(), m);
-            long stash = 0;
-            long ema = 0;
-            for (int s = 0; s < m; s++) {
-                long params = 0;
-                for (int b = p.firstBlock(s); b < p.endBlock(s); b++) {
-                    params += resnet.parameterCounts()[b];
-                }
-                int delay = ScheduleKind.LAYERPIPE2.delay(p.stageStagesAfter(s));
-                stash += WeightMemory.peakBytes(WeightMode.STASH, delay, params, 4);
-                ema += WeightMemory.peakBytes(WeightMode.EMA, delay, params, 4);
-            }
+            long stash = WeightMemory.totalPeakBytes(WeightMode.STASH, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
+            long ema = WeightMemory.totalPeakBytes(WeightMode.EMA, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
             mem.add(new String[] {String.valueOf(m), p.toString(), WeightMemory.human(stash), WeightMemory.human(ema), f2((double) stash / ema) + "x"});
         }
         System.out.print(render(mem));

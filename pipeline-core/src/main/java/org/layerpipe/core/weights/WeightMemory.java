@@ -25,6 +25,24 @@ public final class WeightMemory {
         };
     }
 
+    /** Parameters of stage {@code stage}: the sum over its blocks. */
+    public static long stageParams(Partition partition, long[] blockParams, int stage) {
+        long params = 0;
+        for (int b = partition.firstBlock(stage); b < partition.endBlock(stage); b++) {
+            params += blockParams[b];
+        }
+        return params;
+    }
+
+    /** Peak history bytes of every stage together. */
+    public static long totalPeakBytes(WeightMode mode, Partition partition, long[] blockParams, ScheduleKind kind, int bytesPerParam) {
+        long total = 0;
+        for (int s = 0; s < partition.numStages(); s++) {
+            total += peakBytes(mode, kind.delay(partition.stageStagesAfter(s)), stageParams(partition, blockParams, s), bytesPerParam);
+        }
+        return total;
+    }
+
     /**
      * A table per stage: blocks, parameters, delay and the peak history bytes of each mode,
      * with totals, e.g. for {@code resnet18} at M = 8.
@@ -35,10 +53,7 @@ public final class WeightMemory {
         long totalParams = 0;
         long[] totals = new long[WeightMode.values().length];
         for (int s = 0; s < partition.numStages(); s++) {
-            long params = 0;
-            for (int b = partition.firstBlock(s); b < partition.endBlock(s); b++) {
-                params += blockParams[b];
-            }
+            long params = stageParams(partition, blockParams, s);
             int delay = kind.delay(partition.stageStagesAfter(s));
             String[] row = {String.valueOf(s), partition.firstBlock(s) + ".." + (partition.endBlock(s) - 1),
                     String.valueOf(params), String.valueOf(delay), "", "", ""};

@@ -36,10 +36,7 @@ class WeightMemoryTest {
             long[] ema = measuredPeaks(model, partition, WeightSettings.ema(EmaRule.PIPELINE_AWARE));
             long[] blockParams = model.parameterCounts();
             for (int s = 0; s < partition.numStages(); s++) {
-                long params = 0;
-                for (int b = partition.firstBlock(s); b < partition.endBlock(s); b++) {
-                    params += blockParams[b];
-                }
+                long params = WeightMemory.stageParams(partition, blockParams, s);
                 int delay = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
                 assertEquals(WeightMemory.peakBytes(WeightMode.STASH, delay, params, 8), stash[s], partition + " stash stage " + s);
                 assertEquals(WeightMemory.peakBytes(WeightMode.EMA, delay, params, 8), ema[s], partition + " ema stage " + s);
@@ -68,17 +65,8 @@ class WeightMemoryTest {
             Partition p = BalancedPartitioner.partition(resnet.estimatedCosts(), m);
             String table = WeightMemory.table(p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
             System.out.println("resnet18 M=" + m + " " + p + ":\n" + table);
-            long stash = 0;
-            long ema = 0;
-            for (int s = 0; s < m; s++) {
-                long stageParams = 0;
-                for (int b = p.firstBlock(s); b < p.endBlock(s); b++) {
-                    stageParams += resnet.parameterCounts()[b];
-                }
-                int delay = ScheduleKind.LAYERPIPE2.delay(p.stageStagesAfter(s));
-                stash += WeightMemory.peakBytes(WeightMode.STASH, delay, stageParams, 4);
-                ema += WeightMemory.peakBytes(WeightMode.EMA, delay, stageParams, 4);
-            }
+            long stash = WeightMemory.totalPeakBytes(WeightMode.STASH, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
+            long ema = WeightMemory.totalPeakBytes(WeightMode.EMA, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
             assertTrue(stash > previousStash, "stash grows with M");
             assertTrue(ema <= params * 4, "ema stays within one copy");
             previousStash = stash;
