@@ -69,15 +69,13 @@ start_spark_cluster() {
 
   # Everything on loopback; executors (children of the workers) inherit the OpenMP settings:
   # spin-waiting OpenMP threads make ND4J 2-4x slower on small machines.
-  export SPARK_LOCAL_IP=127.0.0.1
-  export OMP_WAIT_POLICY=PASSIVE
-  export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$cores}"
+  local env=(env SPARK_LOCAL_IP=127.0.0.1 OMP_WAIT_POLICY=PASSIVE "OMP_NUM_THREADS=${OMP_NUM_THREADS:-$cores}")
 
   local port webui
   port="$(_spark_free_port)"
   webui="$(_spark_free_port)"
   _spark_spawn "$dir/master.pid" "$dir/master.log" \
-      "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master \
+      "${env[@]}" "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.master.Master \
       --host 127.0.0.1 --port "$port" --webui-port "$webui" || return 1
   SPARK_MASTER_URL="spark://127.0.0.1:$port"
   SPARK_MASTER_WEBUI_URL="http://127.0.0.1:$webui"
@@ -96,8 +94,8 @@ start_spark_cluster() {
       opts="-Dspark.worker.resource.gpu.amount=$gpus -Dspark.worker.resource.gpu.discoveryScript=$script"
     fi
     mkdir -p "$dir/w$i"
-    SPARK_WORKER_OPTS="$opts" _spark_spawn "$dir/worker-$i.pid" "$dir/worker-$i.log" \
-        "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker "$SPARK_MASTER_URL" \
+    _spark_spawn "$dir/worker-$i.pid" "$dir/worker-$i.log" \
+        "${env[@]}" "SPARK_WORKER_OPTS=$opts" "$SPARK_HOME/bin/spark-class" org.apache.spark.deploy.worker.Worker "$SPARK_MASTER_URL" \
         --host 127.0.0.1 --cores "$cores" --memory "$SPARK_WORKER_MEMORY" \
         --webui-port "$(_spark_free_port)" --work-dir "$dir/w$i" || { stop_spark_cluster; return 1; }
   done

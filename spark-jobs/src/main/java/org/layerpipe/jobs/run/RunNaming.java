@@ -23,6 +23,8 @@ public final class RunNaming {
     public static final String TAG_ROLE = "layerpipe.role";
     public static final String TAG_STATE = "layerpipe.state";
     public static final String TAG_ATTEMPT = "layerpipe.spark_attempt";
+    /** When the Spark task began the trial (epoch ms); the run's own start time is when the driver queued it. */
+    public static final String TAG_TASK_START = "layerpipe.task_start_ms";
     public static final String TAG_HOST = "layerpipe.host";
     public static final String TAG_DEVICE = "layerpipe.device";
     public static final String TAG_GPUS = "layerpipe.gpus";

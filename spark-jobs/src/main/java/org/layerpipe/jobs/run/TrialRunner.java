@@ -74,6 +74,7 @@ public final class TrialRunner {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunNaming.TAG_STATE, "running");
         tags.put(RunNaming.TAG_ATTEMPT, String.valueOf(attempt));
+        tags.put(RunNaming.TAG_TASK_START, String.valueOf(System.currentTimeMillis()));
         tags.put(RunNaming.TAG_GPUS, gpus.toString());
         tracker.setTags(runId, tags);
 
