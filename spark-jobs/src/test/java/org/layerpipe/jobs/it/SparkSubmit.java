@@ -36,6 +36,7 @@ final class SparkSubmit {
 
     private final List<String> sparkArgs = new ArrayList<>();
     private final List<String> jobArgs = new ArrayList<>();
+    private String mainClass = SweepJob.class.getName();
 
     /** A submission to {@code master}, with the settings every sweep needs. */
     SparkSubmit(String master) {
@@ -52,6 +53,12 @@ final class SparkSubmit {
         return this;
     }
 
+    /** Another job of the same jar (e.g. ExportRuns) instead of SweepJob. */
+    SparkSubmit mainClass(String className) {
+        this.mainClass = className;
+        return this;
+    }
+
     /** Arguments of SweepJob: the sweep file first. */
     SparkSubmit job(String... args) {
         jobArgs.addAll(List.of(args));
@@ -63,7 +70,7 @@ final class SparkSubmit {
         cmd.add(ItEnvironment.sparkSubmit().toString());
         cmd.addAll(sparkArgs);
         cmd.add("--class");
-        cmd.add(SweepJob.class.getName());
+        cmd.add(mainClass);
         cmd.add(ItEnvironment.shadedJar().toString());
         cmd.addAll(jobArgs);
         return cmd;

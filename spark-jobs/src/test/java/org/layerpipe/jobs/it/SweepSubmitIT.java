@@ -114,6 +114,30 @@ class SweepSubmitIT {
             }
         }
         assertTables(output, sweep, runIds, epochs);
+
+        // ExportRuns rebuilds the same tables from MLflow alone.
+        Path exported = dir.resolve("exported");
+        SparkSubmit export = new SparkSubmit(ItEnvironment.masterUrl()).mainClass(org.layerpipe.jobs.ExportRuns.class.getName())
+                .conf("spark.executor.cores", "1").conf("spark.task.cpus", "1")
+                .job("--experiment", sweep.spec.experiment(), "--output", exported.toString(), "--tracking-uri", uri);
+        SparkSubmit.Result exportRun = export.run("export-runs", Duration.ofMinutes(3));
+        assertEquals(0, exportRun.exitCode(), () -> "ExportRuns failed (" + exportRun.log() + "):\n" + exportRun.tail());
+        assertSameTables(output, exported);
+    }
+
+    /** Same trials, runs, statuses and final metrics; same epoch rows with the same test metrics. */
+    private static void assertSameTables(Path own, Path exported) {
+        String[] trialColumns = {"trial_index", "trial_id", "run_id", "status", "message", "partition_resolved", "epochs_completed",
+                "final_test_accuracy", "final_test_loss", "samples_per_second", "history_bytes"};
+        assertEquals(sorted(own, ResultTables.TRIALS, ResultTables.trialSchema(), trialColumns),
+                sorted(exported, ResultTables.TRIALS, ResultTables.trialSchema(), trialColumns));
+        String[] epochColumns = {"trial_id", "run_id", "epoch", "train_loss", "test_accuracy", "test_loss", "samples_per_second"};
+        assertEquals(sorted(own, ResultTables.EPOCHS, ResultTables.epochSchema(), epochColumns),
+                sorted(exported, ResultTables.EPOCHS, ResultTables.epochSchema(), epochColumns));
+    }
+
+    private static List<String> sorted(Path folder, String table, org.apache.spark.sql.types.StructType schema, String[] columns) {
+        return ItSweep.read(folder, table, schema).selectExpr(columns).collectAsList().stream().map(Row::toString).sorted().toList();
     }
 
     private static void assertTables(Path output, ItSweep sweep, Map<String, String> runIds, int epochRows) {
