@@ -102,9 +102,13 @@ fi
 # ND4J: OpenMP spin-waiting makes small machines 2-4x slower; executors get it through executorEnv.
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 log4j="$ROOT/bin/lib/log4j2-sweep.properties"
+# ND4J frees native memory when the Java objects holding it are collected: JavaCPP's limits make it
+# collect in time (it calls System.gc() at maxbytes) instead of growing until the OOM killer acts.
+native="-Dorg.bytedeco.javacpp.maxbytes=4g -Dorg.bytedeco.javacpp.maxphysicalbytes=10g"
 defaults=(--conf spark.speculation=false
   --conf spark.executorEnv.OMP_WAIT_POLICY=PASSIVE
-  --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$log4j")
+  --conf "spark.driver.extraJavaOptions=-Dlog4j2.configurationFile=file:$log4j $native"
+  --conf "spark.executor.extraJavaOptions=$native")
 if [[ -z "$master" ]]; then
   master="local[2,2]"
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"

@@ -89,7 +89,7 @@ public final class Benchmark {
     }
 
     private static Map<String, String> child(int threads, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx4g",
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=error",
                 "-cp", System.getProperty("java.class.path"), Measure.class.getName()));
         cmd.addAll(List.of(args));
