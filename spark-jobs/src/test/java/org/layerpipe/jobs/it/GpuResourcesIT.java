@@ -1,5 +1,6 @@
 package org.layerpipe.jobs.it;
 
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.jobs.run.RunNaming;
 import org.layerpipe.jobs.tracking.MlflowRestTracker;
@@ -66,6 +68,7 @@ class GpuResourcesIT {
     }
 
     @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES) // several spark-submits; the 3-minute default is for unit tests
     void eachTrialGetsItsOwnGpuFromSparksResourceScheduling() throws Exception {
         String uri = ItEnvironment.trackingUri();
         MlflowRestTracker mlflow = ItEnvironment.mlflow(uri);

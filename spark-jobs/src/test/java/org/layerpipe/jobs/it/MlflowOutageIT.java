@@ -1,5 +1,6 @@
 package org.layerpipe.jobs.it;
 
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,6 +13,7 @@ import java.util.Map;
 
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.run.RunNaming;
@@ -51,6 +53,7 @@ class MlflowOutageIT {
     Path dir;
 
     @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES) // several spark-submits; the 3-minute default is for unit tests
     void metricsLoggedWhileTheServerIsDownArriveOnceItIsBack() throws Exception {
         ItEnvironment.sparkSubmit(); // fail early and clearly when the environment is missing
         try (OwnMlflowServer server = new OwnMlflowServer(dir.resolve("mlflow"))) {

@@ -1,5 +1,6 @@
 package org.layerpipe.jobs.it;
 
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.jobs.run.RunNaming;
 import org.layerpipe.jobs.sweep.Trial;
@@ -49,6 +51,7 @@ class ResumeIT {
     Path dir;
 
     @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES) // several spark-submits; the 3-minute default is for unit tests
     void aKilledSweepResumesWithoutDuplicateRunsOrSteps() throws Exception {
         String uri = ItEnvironment.trackingUri();
         MlflowRestTracker mlflow = ItEnvironment.mlflow(uri);

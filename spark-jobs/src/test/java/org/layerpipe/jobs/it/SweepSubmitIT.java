@@ -1,5 +1,6 @@
 package org.layerpipe.jobs.it;
 
+import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.layerpipe.jobs.it.ItSweep.assertContains;
@@ -21,6 +22,7 @@ import java.util.Map;
 
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.run.RunNaming;
@@ -45,6 +47,7 @@ class SweepSubmitIT {
     Path dir;
 
     @Test
+    @Timeout(value = 12, unit = TimeUnit.MINUTES) // several spark-submits; the 3-minute default is for unit tests
     void aSweepOnTheClusterLogsEveryTrialAndWritesItsTables() throws Exception {
         String uri = ItEnvironment.trackingUri();
         MlflowRestTracker mlflow = ItEnvironment.mlflow(uri);
