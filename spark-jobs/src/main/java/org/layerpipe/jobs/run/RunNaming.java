@@ -2,8 +2,6 @@ package org.layerpipe.jobs.run;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import org.layerpipe.core.train.EpochMetrics;
 import org.layerpipe.jobs.tracking.Metric;
@@ -47,9 +45,7 @@ public final class RunNaming {
     /** An epoch's metrics, step = epoch; NaN values (not measured) are left out. */
     public static List<Metric> metrics(EpochMetrics m, long timestamp) {
         List<Metric> out = new ArrayList<>();
-        double[] values = {m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.samplesPerSecond(),
-                m.wallSeconds(), m.pipelineEfficiency(), m.historyBytes(), m.activationBytes(), m.reconstructionError(),
-                m.reconstructionErrorMax(), m.learningRate()};
+        double[] values = values(m);
         for (int i = 0; i < values.length; i++) {
             add(out, EPOCH_METRICS.get(i), values[i], timestamp, m.epoch());
         }
@@ -60,18 +56,17 @@ public final class RunNaming {
         return out;
     }
 
+    /** An epoch's values in {@link #EPOCH_METRICS} order. */
+    static double[] values(EpochMetrics m) {
+        return new double[] {m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.samplesPerSecond(),
+                m.wallSeconds(), m.pipelineEfficiency(), m.historyBytes(), m.activationBytes(), m.reconstructionError(),
+                m.reconstructionErrorMax(), m.learningRate()};
+    }
+
     private static void add(List<Metric> out, String key, double value, long timestamp, int epoch) {
         if (Double.isFinite(value)) {
             out.add(new Metric(key, value, timestamp, epoch));
         }
     }
 
-    /** MLflow params: every trial setting under its own key. */
-    public static Map<String, String> params(Map<String, String> settings) {
-        return settings;
-    }
-
-    static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT);
-    }
 }

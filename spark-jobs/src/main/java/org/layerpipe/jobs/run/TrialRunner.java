@@ -164,9 +164,7 @@ public final class TrialRunner {
         }
         sb.append(",stage_busy,stage_reconstruction_error\n");
         for (EpochMetrics m : epochs) {
-            double[] v = {m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.samplesPerSecond(),
-                    m.wallSeconds(), m.pipelineEfficiency(), m.historyBytes(), m.activationBytes(), m.reconstructionError(),
-                    m.reconstructionErrorMax(), m.learningRate()};
+            double[] v = RunNaming.values(m);
             sb.append(m.epoch());
             for (double x : v) {
                 sb.append(',').append(x);
