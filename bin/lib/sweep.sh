@@ -88,6 +88,10 @@ fi
 ensure_built
 ensure_venv
 jar="$(shaded_jar)"
+if [[ -z "${JAVA_HOME:-}" ]]; then   # spark-submit's launcher wants it
+  JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+  export JAVA_HOME
+fi
 
 if [[ -z "$tracking" ]]; then
   if [[ -n "${MLFLOW_TRACKING_URI:-}" ]]; then

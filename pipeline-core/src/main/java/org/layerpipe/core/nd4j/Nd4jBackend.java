@@ -144,6 +144,8 @@ public final class Nd4jBackend implements TrainingBackend {
         public void initWorker(int stage) {
             ThreadBudget.apply(perStage);
             if (!gpus.isEmpty()) {
+                // On the CPU backend this does nothing (BasicAffinityManager.unsafeSetDevice is empty, checked
+                // in M2.1), so GPU ids that Spark's scheduler hands a CPU build are harmless.
                 Nd4j.getAffinityManager().unsafeSetDevice(gpus.get(stage % gpus.size()));
             }
         }

@@ -116,6 +116,29 @@ class SweepDriverTest {
     }
 
     @Test
+    void aSparkJobFailureFailsOnlyItsTrial() {
+        SweepSpec spec = SweepParser.parse("tiny.yaml", SWEEP);
+        // Spark reports an aborted job as a checked SparkException that Scala throws undeclared.
+        SweepDriver.TaskLauncher abortsFirst = (task, description) -> task.trialIndex() == 0
+                ? sneakyThrow(new org.apache.spark.SparkException("Job aborted due to stage failure: executor lost"))
+                : TrialRunner.run(task, tracker, 0, List.of());
+        SweepDriver.Outcome o = driver(false, abortsFirst).run(spec);
+        assertEquals(4, o.trials().size());
+        TrialOutcome first = o.trials().get(0);
+        assertEquals("FAILED", first.trial().status());
+        assertEquals("the Spark task failed: Job aborted due to stage failure: executor lost", first.trial().message());
+        RunInfo run = tracker.getRun(first.trial().runId()).orElseThrow();
+        assertEquals(RunStatus.FAILED, run.status());
+        assertEquals(first.trial().message(), run.tags().get(RunNaming.TAG_FAILURE));
+        assertEquals("FINISHED", o.trials().get(2).trial().status(), "the other trials ran");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> TrialOutcome sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
     void aRetriedTaskReplacesThePartialRunInsteadOfDuplicatingIt() {
         SweepSpec spec = SweepParser.parse("tiny.yaml", SWEEP);
         List<String> claimed = new ArrayList<>();

@@ -45,8 +45,8 @@ class MlflowServerIT {
   static void server() {
     uri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
     if (uri == null || uri.isBlank()) {
-      fail(MlflowSettings.TRACKING_URI_ENV + " is not set: these tests need a real MLflow server. Run them through the test script:"
-          + " bin/lib/with-mlflow.sh mvn -B -q -pl spark-jobs verify");
+      fail(MlflowSettings.TRACKING_URI_ENV + " is not set: these tests need a real MLflow server. Run them through the test script"
+          + " bin/test (or bin/lib/with-mlflow.sh mvn -B -q -pl spark-jobs verify)");
     }
     mlflow = MlflowSettings.of(uri).withRetry(RetryPolicy.DEFAULT.withMaxElapsed(Duration.ofSeconds(30))).connect();
     assertTrue(mlflow.ping(), "MLflow at " + uri + " does not answer /health");
