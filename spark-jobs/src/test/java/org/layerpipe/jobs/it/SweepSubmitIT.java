@@ -122,7 +122,8 @@ class SweepSubmitIT {
         Path exported = dir.resolve("exported");
         SparkSubmit export = new SparkSubmit(ItEnvironment.masterUrl()).mainClass(org.layerpipe.jobs.ExportRuns.class.getName())
                 .conf("spark.executor.cores", "1").conf("spark.task.cpus", "1")
-                .job("--experiment", sweep.spec.experiment(), "--output", exported.toString(), "--tracking-uri", uri);
+                .job("--experiment", sweep.spec.experiment(), "--sweep-id", parent.tags().get(RunNaming.TAG_SWEEP_ID),
+                        "--output", exported.toString(), "--tracking-uri", uri); // other ITs share the experiment
         SparkSubmit.Result exportRun = export.run("export-runs", Duration.ofMinutes(3));
         assertEquals(0, exportRun.exitCode(), () -> "ExportRuns failed (" + exportRun.log() + "):\n" + exportRun.tail());
         assertSameTables(output, exported);
