@@ -14,9 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Measures what each block costs a stage per minibatch on this device: forward, the
- * recomputed forward before a stale backward, and the backward — each block run alone as a
- * one-block stage on random data of the trial's batch size. The median of a few runs after
+ * Measures what each block costs a stage per minibatch on this device: forward and backward,
+ * each block run alone as a one-block stage on random data of the trial's batch size. The median of a few runs after
  * warm-up feeds {@code balanced:M}.
  */
 public final class BlockProfiler {
@@ -46,9 +45,6 @@ public final class BlockProfiler {
             for (int r = 0; r < WARMUP + RUNS; r++) {
                 long t0 = System.nanoTime();
                 stage.forward(r, x, labels);
-                if (!last) {
-                    stage.currentWeightsChanged(); // forces the recompute a stale stage pays
-                }
                 stage.backward(r, grad);
                 if (r >= WARMUP) {
                     times[r - WARMUP] = (System.nanoTime() - t0) / 1e9;

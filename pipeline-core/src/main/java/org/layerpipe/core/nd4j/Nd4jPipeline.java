@@ -6,6 +6,7 @@ import java.util.List;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -33,6 +34,12 @@ public final class Nd4jPipeline implements AutoCloseable {
      */
     public static Nd4jPipeline build(ModelSpec model, Partition partition, List<INDArray> initialParams, int[] stageDelays,
                                      WeightSettings weights, SgdSettings sgd, DataType dtype) {
+        return build(model, partition, initialParams, stageDelays, weights, sgd, dtype, ActivationPolicy.STASH);
+    }
+
+    /** {@link #build} with an explicit activation policy. */
+    public static Nd4jPipeline build(ModelSpec model, Partition partition, List<INDArray> initialParams, int[] stageDelays,
+                                     WeightSettings weights, SgdSettings sgd, DataType dtype, ActivationPolicy activations) {
         if (partition.numBlocks() != model.numBlocks()) {
             throw new IllegalArgumentException("partition " + partition + " covers " + partition.numBlocks()
                     + " blocks but model " + model.name() + " has " + model.numBlocks());
@@ -46,7 +53,10 @@ public final class Nd4jPipeline implements AutoCloseable {
             int from = partition.firstBlock(s);
             int to = partition.endBlock(s);
             stages.add(new Nd4jStage(s, model.blocks().subList(from, to), shapes.subList(from, to),
-                    initialParams.subList(from, to), weights, stageDelays[s], sgd, dtype));
+                    initialParams.subList(from, to), weights, stageDelays[s], sgd, dtype, activations));
+            if (s > 0) {
+                stages.get(s - 1).connect(stages.get(s));
+            }
         }
         return new Nd4jPipeline(model, partition, stages);
     }

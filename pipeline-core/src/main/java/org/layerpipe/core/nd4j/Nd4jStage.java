@@ -1,12 +1,16 @@
 package org.layerpipe.core.nd4j;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.stage.BackwardResult;
 import org.layerpipe.core.stage.DivergenceException;
 import org.layerpipe.core.stage.SgdSettings;
@@ -17,152 +21,205 @@ import org.layerpipe.core.weights.WeightHistory;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * A pipeline stage on ND4J: a contiguous slice of blocks run by Deeplearning4j layers.
+ * A pipeline stage on ND4J's native operations: a contiguous slice of blocks, each an explicit
+ * forward/backward pair ({@link NativeBlock}).
  *
- * <p>The stage keeps its <em>current</em> weights in a flat vector of its own; the layers
- * compute with a second, <em>working</em> vector that holds either the current weights or,
- * for a stale backward, the weights the weight history prescribes (stashed or
- * reconstructed). DL4J layers remember only their last forward, so per minibatch in flight
- * the stage keeps what its backward needs: the inputs of its layers (the activations a
- * pipeline stashes anyway; dense, convolution, pooling and activation layers backprop from
- * their input and the given weights), or, where a layer needs more (batch norm caches its
- * batch statistics), just the stage input — and then recomputes the stage's forward with the
- * backward's weights first. The last stage runs its forward inside the backward: every
- * schedule gives it staleness 0, so nothing changes in between.
+ * <p><b>Weights.</b> The stage's current weights are one flat vector in Deeplearning4j's
+ * parameter order. A backward runs on whichever vector the weight history hands out — the
+ * current weights, a stashed copy, or a reconstruction written into a working vector — through
+ * cached views, so switching versions copies nothing.
  *
- * <p>Batch-norm running statistics live in the parameter vector; DL4J hands their update
- * as a "gradient" to be applied as is, so they move once per backward, never per recompute.
+ * <p><b>Activations.</b> Under {@link ActivationPolicy#STASH} each minibatch in flight has a
+ * slot with its blocks' outputs and saved tensors, and its backward uses exactly those; under
+ * {@link ActivationPolicy#RECOMPUTE} only the stage input is kept and the forward is re-run
+ * with the backward's weights first. The last stage runs its forward inside the backward:
+ * every schedule gives it staleness 0, so nothing changes in between. Slots, scratch buffers
+ * and the buffers that cross to the neighbouring stages ({@link BufferPool}) are reused, so a
+ * steady-state step allocates no device memory.
+ *
+ * <p><b>Update.</b> Plain SGD with heavy-ball momentum and L2 weight decay on the trained
+ * entries, {@code v ← μ·v + ∇/n + λ·W; W ← W − η·v}, as BLAS level-1 calls on the flat vectors;
+ * batch-norm running statistics take the delta their block computed, as DL4J applies it.
+ * Device arrays are made on first use, on the thread that runs the stage.
  */
 public final class Nd4jStage implements Stage<INDArray> {
 
-    /** A minibatch between its forward and its backward: its input, and the units' snapshots when they can restore. */
-    private record InFlight(INDArray input, INDArray labels, long version, Object[] snapshots, long bytes) {
+    static {
+        NativeRuntime.choose();
+    }
+
+    /** One minibatch's saved tensors: per block its state and (inside the stage) its output. */
+    private static final class Slot {
+        final NativeBlock.State[] states;
+        final INDArray[] outputs;
+
+        Slot(List<NativeBlock> blocks) {
+            this.states = blocks.stream().map(NativeBlock::newState).toArray(NativeBlock.State[]::new);
+            this.outputs = new INDArray[blocks.size()];
+        }
+
+        long savedBytes() {
+            long b = 0;
+            for (int i = 0; i < states.length; i++) {
+                b += states[i].savedBytes() + (i + 1 < outputs.length ? Buffers.bytes(outputs[i]) : 0);
+            }
+            return b;
+        }
+    }
+
+    /** A minibatch between its forward and its backward. */
+    private record InFlight(INDArray input, INDArray labels, long version, Slot slot, INDArray output, long bytes) {
     }
 
     private final int index;
     private final boolean last;
-    private final List<Unit> units = new ArrayList<>();
-    private final List<INDArray> unitGradients = new ArrayList<>();
-    private final SegmentUnit loss;
-    private final INDArray master;
-    private final INDArray working;
-    private final INDArray gradients;
-    private final INDArray trainable;
-    private final boolean hasStatistics;
-    private final INDArray applied;
+    private final DataType dtype;
+    private final ParamLayout layout = new ParamLayout();
+    private final List<NativeBlock> blocks = new ArrayList<>();
+    private final SoftmaxLossBlock loss;
+    /** The last block that writes an output buffer (later ones are views of it), or -1. */
+    private final int outputBlock;
+    private final ActivationPolicy policy;
     private final SgdSettings sgd;
     private final WeightHistory<INDArray> history;
+    private final Map<INDArray, INDArray[]> views = new IdentityHashMap<>();
     private final Map<Integer, InFlight> inFlight = new HashMap<>();
+    private final Deque<Slot> freeSlots = new ArrayDeque<>();
+    private final BufferPool outputs = BufferPool.recycling();
+    private final BufferPool gradInputs = new BufferPool();
+    private List<INDArray> initialParams;
+    private Nd4jStage downstream;
+
+    private INDArray master;
+    private INDArray gradients;
+    private INDArray[] gradientViews;
+    private INDArray working;
+    private INDArray applied;
     private INDArray velocity;
+    private List<long[]> trainedRanges;
+    private List<long[]> statisticRanges;
+    private Slot scratch;
+    private Slot inference;
+    private INDArray[] gradBuffers;
+    private INDArray lastOutput;
+    private INDArray lossGradient;
+    private INDArray inferenceOutput;
+
     private long activationBytes;
     private long peakActivationBytes;
     private long version;
     private long examplesAccumulated;
-    private boolean workingIsCurrent = true;
-    /** Tests set it to compare restoring layer inputs with recomputing the forward. */
-    boolean alwaysRecompute;
-    /** The unit whose forward the layers remember, or -1. */
-    private int rememberedUnit = -1;
+    private int backwardsSinceUpdate;
+
+    /** A stage that stashes activations (the default policy). */
+    public Nd4jStage(int index, List<Block> blocks, List<Shape> inputShapes, List<INDArray> initialParams,
+                     WeightSettings weights, int delay, SgdSettings sgd, DataType dtype) {
+        this(index, blocks, inputShapes, initialParams, weights, delay, sgd, dtype, ActivationPolicy.STASH);
+    }
 
     /**
      * @param index         stage position
      * @param blocks        the stage's blocks, in order
      * @param inputShapes   input shape of each block
-     * @param initialParams initial flat parameters of each block
+     * @param initialParams initial flat parameters of each block, in DL4J's order
      * @param weights       weight-history setting
      * @param delay         the stage's nominal delay under the schedule (updates between a forward and its backward in steady state)
      * @param sgd           momentum and weight decay
      * @param dtype         parameter and activation precision
+     * @param policy        what is kept of a minibatch between its forward and its backward
      */
     public Nd4jStage(int index, List<Block> blocks, List<Shape> inputShapes, List<INDArray> initialParams,
-                     WeightSettings weights, int delay, SgdSettings sgd, DataType dtype) {
+                     WeightSettings weights, int delay, SgdSettings sgd, DataType dtype, ActivationPolicy policy) {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("stage " + index + " has no blocks");
         }
         this.index = index;
         this.last = blocks.get(blocks.size() - 1) instanceof Block.SoftmaxLoss;
+        this.dtype = dtype;
         this.sgd = sgd;
-        long n = 0;
-        for (INDArray p : initialParams) {
-            n += p.length();
+        this.policy = policy;
+        SoftmaxLossBlock lossBlock = null;
+        for (int b = 0; b < blocks.size(); b++) {
+            Block block = blocks.get(b);
+            Shape in = inputShapes.get(b);
+            long before = layout.size();
+            if (block instanceof Block.SoftmaxLoss) {
+                lossBlock = new SoftmaxLossBlock(in);
+            } else {
+                this.blocks.add(create(block, in, layout));
+            }
+            long expected = initialParams.get(b).length();
+            if (layout.size() - before != expected) {
+                throw new IllegalStateException("stage " + index + ": block " + block.name() + " has " + (layout.size() - before)
+                        + " parameters, it was initialised with " + expected);
+            }
         }
-        this.master = Nd4j.zeros(dtype, n);
+        this.loss = lossBlock;
+        int outputAt = -1;
+        for (int i = 0; i < this.blocks.size(); i++) {
+            outputAt = this.blocks.get(i).outputIsView() ? outputAt : i;
+        }
+        this.outputBlock = outputAt;
+        this.initialParams = List.copyOf(initialParams);
+        // a stage without parameters (pooling, flatten) has no weights to remember
+        this.history = layout.size() == 0 ? new LatestHistory<>() : weights.newHistory(delay, Nd4jVectors.INSTANCE);
+    }
+
+    private static NativeBlock create(Block block, Shape in, ParamLayout layout) {
+        if (block instanceof Block.Dense d) {
+            return new DenseBlock(d, in, layout);
+        } else if (block instanceof Block.Conv2d c) {
+            return new ConvBlock(c, in, layout);
+        } else if (block instanceof Block.Pool p) {
+            return new PoolBlock(p, in);
+        } else if (block instanceof Block.BatchNorm) {
+            return new BatchNormBlock(in, layout);
+        } else if (block instanceof Block.Act a) {
+            return new ActivationBlock(a, in);
+        } else if (block instanceof Block.Flatten) {
+            return new FlattenBlock(in);
+        } else if (block instanceof Block.Residual r) {
+            return new ResidualBlock(r, in, layout);
+        }
+        throw new IllegalArgumentException("no native implementation of block " + block.name());
+    }
+
+    /**
+     * Lets this stage give {@code next}'s input gradients back to it when its backward is done
+     * with them, so that {@code next} reuses their buffers.
+     */
+    void connect(Nd4jStage next) {
+        this.downstream = next;
+        next.gradInputs.enableRecycling();
+    }
+
+    /** Makes the device arrays, on the calling thread (the stage's worker, bound to its device). */
+    private void ready() {
+        if (master != null) {
+            return;
+        }
+        long n = layout.size();
+        master = Nd4j.zeros(dtype, n);
         long offset = 0;
         for (INDArray p : initialParams) {
             if (p.length() > 0) {
-                master.get(NDArrayIndex.interval(offset, offset + p.length())).assign(p);
+                master.get(NDArrayIndex.interval(offset, offset + p.length())).assign(p.reshape(p.length()));
             }
             offset += p.length();
         }
-        this.working = master.dup();
-        this.gradients = Nd4j.zeros(dtype, n);
-        this.applied = Nd4j.zeros(dtype, n);
-
-        List<INDArray> masks = new ArrayList<>();
-        SegmentUnit lossUnit = null;
-        int b = 0;
-        offset = 0;
-        while (b < blocks.size()) {
-            Block block = blocks.get(b);
-            int end = b + 1;
-            Unit unit;
-            long unitParams;
-            if (block instanceof Block.Flatten) {
-                unit = new FlattenUnit();
-                unitParams = 0;
-            } else if (block instanceof Block.Residual r) {
-                unitParams = initialParams.get(b).length();
-                unit = new ResidualUnit(
-                        Nd4jLayers.configuration(Nd4jLayers.residualMain(r), inputShapes.get(b), dtype, 1, new Sgd(0)),
-                        r.projects(inputShapes.get(b))
-                                ? Nd4jLayers.configuration(Nd4jLayers.residualProjection(r), inputShapes.get(b), dtype, 1, new Sgd(0))
-                                : null,
-                        slice(working, offset, unitParams));
-            } else {
-                while (end < blocks.size() && !(blocks.get(end) instanceof Block.Flatten) && !(blocks.get(end) instanceof Block.Residual)) {
-                    end++;
-                }
-                List<org.deeplearning4j.nn.conf.layers.Layer> layers = new ArrayList<>();
-                unitParams = 0;
-                for (int i = b; i < end; i++) {
-                    layers.addAll(Nd4jLayers.layers(blocks.get(i)));
-                    unitParams += initialParams.get(i).length();
-                }
-                SegmentUnit segment = new SegmentUnit(
-                        Nd4jLayers.configuration(layers, inputShapes.get(b), dtype, 1, new Sgd(0)),
-                        slice(working, offset, unitParams));
-                if (segment.endsWithLoss()) {
-                    lossUnit = segment;
-                }
-                unit = segment;
-            }
-            if (unit.numParams() != unitParams) {
-                throw new IllegalStateException("stage " + index + ": unit at block " + b + " has " + unit.numParams()
-                        + " parameters, its blocks were initialised with " + unitParams);
-            }
-            units.add(unit);
-            unitGradients.add(slice(gradients, offset, unitParams));
-            if (unitParams > 0) {
-                masks.add(unit.trainableMask());
-            }
-            offset += unitParams;
-            b = end;
-        }
-        this.loss = lossUnit;
-        this.trainable = masks.isEmpty() ? Nd4j.zeros(dtype, 0) : Nd4j.concat(0, masks.toArray(new INDArray[0])).castTo(dtype);
-        this.hasStatistics = trainable.length() > 0 && trainable.minNumber().doubleValue() == 0.0;
-        // a stage without parameters (pooling, flatten) has no weights to remember
-        this.history = n == 0 ? new LatestHistory<>() : weights.newHistory(delay, Nd4jVectors.INSTANCE);
-    }
-
-    /** A view of {@code length} entries from {@code from}, or null when empty (ND4J has no empty views). */
-    private static INDArray slice(INDArray flat, long from, long length) {
-        return length == 0 ? null : flat.get(NDArrayIndex.interval(from, from + length));
+        initialParams = null;
+        gradients = Nd4j.zeros(dtype, n);
+        gradientViews = layout.views(gradients);
+        trainedRanges = layout.ranges(true);
+        statisticRanges = layout.ranges(false);
+        gradBuffers = new INDArray[blocks.size()];
+        scratch = new Slot(blocks);
+        inference = new Slot(blocks);
     }
 
     @Override
@@ -182,15 +239,21 @@ public final class Nd4jStage implements Stage<INDArray> {
 
     /** The current weights (a live view: copy it to keep it). */
     public INDArray parameters() {
+        ready();
         return master;
     }
 
     public long numParams() {
-        return master.length();
+        return layout.size();
+    }
+
+    public ActivationPolicy activationPolicy() {
+        return policy;
     }
 
     @Override
     public INDArray forward(int unit, INDArray input, INDArray labels) {
+        ready();
         if (inFlight.containsKey(unit)) {
             throw new IllegalStateException("stage " + index + ": minibatch " + unit + " is already in flight");
         }
@@ -199,26 +262,44 @@ public final class Nd4jStage implements Stage<INDArray> {
         }
         history.onForward(version, master);
         if (last) {
-            track(unit, new InFlight(input, labels, version, null, bytes(input)));
+            track(unit, new InFlight(input, labels, version, null, null, Buffers.bytes(input)));
             return null;
         }
-        useCurrentWeights();
-        INDArray out = runForward(input);
-        rememberedUnit = unit;
-        Object[] snapshots = new Object[units.size()];
-        long held = bytes(input);
-        for (int i = 0; i < units.size() && snapshots != null; i++) {
-            snapshots[i] = units.get(i).snapshot();
-            if (snapshots[i] == null) {
-                snapshots = null;
-            } else if (snapshots[i] instanceof INDArray[] arrays) {
-                for (int k = 1; k < arrays.length; k++) {
-                    held += bytes(arrays[k]); // the first layer's input is the stage input, counted once
-                }
+        long n = input.size(0);
+        // the next stage reads the output until its backward of this minibatch, which comes
+        // before ours: so the buffer is ours again when our backward ends
+        INDArray out = outputBlock < 0 ? null : outputs.take(dtype, Buffers.dims(blocks.get(outputBlock).output, n));
+        Slot slot = policy == ActivationPolicy.STASH ? takeSlot() : scratch;
+        INDArray result = run(input, viewsOf(master), slot, out, true);
+        long bytes = Buffers.bytes(input) + (slot == scratch ? 0 : slot.savedBytes());
+        track(unit, new InFlight(input, labels, version, slot == scratch ? null : slot, out, bytes));
+        return result;
+    }
+
+    private Slot takeSlot() {
+        return freeSlots.isEmpty() ? new Slot(blocks) : freeSlots.pop();
+    }
+
+    /**
+     * Forward through every block but the loss. The last block that writes an output of its own
+     * ({@link #outputBlock}) writes into {@code out}; blocks after it (flatten) only view it.
+     */
+    private INDArray run(INDArray input, INDArray[] w, Slot slot, INDArray out, boolean training) {
+        INDArray h = input;
+        long n = input.size(0);
+        for (int i = 0; i < blocks.size(); i++) {
+            NativeBlock b = blocks.get(i);
+            INDArray o;
+            if (b.outputIsView()) {
+                o = null;
+            } else if (i == outputBlock) {
+                o = out;
+            } else {
+                o = slot.outputs[i] = Buffers.ensure(slot.outputs[i], dtype, Buffers.dims(b.output, n));
             }
+            h = training ? b.forward(h, w, slot.states[i], o) : b.infer(h, w, slot.states[i], o);
         }
-        track(unit, new InFlight(input, labels, version, snapshots, snapshots == null ? bytes(input) : held));
-        return out;
+        return h;
     }
 
     @Override
@@ -228,38 +309,81 @@ public final class Nd4jStage implements Stage<INDArray> {
             throw new IllegalStateException("stage " + index + ": backward of minibatch " + unit + " without a forward");
         }
         activationBytes -= f.bytes;
-        boolean layersRemember = rememberedUnit == unit && version == f.version;
-        if (history.weightsForBackward(f.version, version, master, working)) {
-            workingIsCurrent = false;
-        } else {
-            useCurrentWeights();
-        }
-        rememberedUnit = -1;
-        int examples = (int) f.input.size(0);
+        INDArray[] w = viewsOf(history.weightsForBackward(f.version, version, master, workingVector()));
+        boolean accumulate = backwardsSinceUpdate > 0;
+        long n = f.input.size(0);
         BackwardResult<INDArray> result;
         if (last) {
-            INDArray lossInput = runForward(f.input);
-            SegmentUnit.LossOutcome outcome = loss.lossBackward(lossInput, f.labels);
+            INDArray z = f.input;
+            if (!blocks.isEmpty()) {
+                z = run(f.input, w, scratch, lastOutput(n), true);
+            }
+            INDArray gz = blocks.isEmpty()
+                    ? (index == 0 ? null : gradInputs.take(dtype, z.shape()))
+                    : (lossGradient = Buffers.ensure(lossGradient, dtype, z.shape()));
+            SoftmaxLossBlock.Outcome outcome = loss.lossBackward(z, f.labels, gz);
             if (!Double.isFinite(outcome.loss())) {
                 throw new DivergenceException("the loss is " + outcome.loss() + " at minibatch " + unit);
             }
-            loss.addGradientsTo(unitGradients.get(units.size() - 1));
-            INDArray grad = backwardThrough(units.size() - 1, outcome.gradInput());
-            result = new BackwardResult<>(grad, outcome.loss(), outcome.correct(), examples);
+            INDArray gradIn = blocks.isEmpty() ? gz : backwardThrough(gz, w, scratch, accumulate, n);
+            result = new BackwardResult<>(gradIn, outcome.loss(), outcome.correct(), (int) n);
         } else {
-            if (!layersRemember) {
-                if (f.snapshots != null && !alwaysRecompute) {
-                    for (int i = 0; i < units.size(); i++) {
-                        units.get(i).restore(f.snapshots[i]);
-                    }
-                } else {
-                    runForward(f.input);
-                }
+            Slot slot = f.slot;
+            if (slot == null) {
+                run(f.input, w, scratch, lastOutput(n), true);
+                slot = scratch;
             }
-            result = BackwardResult.of(backwardThrough(units.size(), gradOutput), examples);
+            result = BackwardResult.of(backwardThrough(gradOutput, w, slot, accumulate, n), (int) n);
+            if (f.slot != null) {
+                freeSlots.push(f.slot);
+            }
         }
-        examplesAccumulated += examples;
+        outputs.release(f.output);
+        if (downstream != null) {
+            downstream.gradInputs.release(gradOutput);
+        }
+        examplesAccumulated += n;
+        backwardsSinceUpdate++;
         return result;
+    }
+
+    /** Backward from the last block down to the first; returns the input gradient (null at the first stage). */
+    private INDArray backwardThrough(INDArray gradOutput, INDArray[] w, Slot slot, boolean accumulate, long n) {
+        INDArray g = gradOutput;
+        for (int i = blocks.size() - 1; i >= 0; i--) {
+            NativeBlock b = blocks.get(i);
+            long[] shape = Buffers.dims(b.input, n);
+            INDArray dest;
+            if (i > 0) {
+                dest = gradBuffers[i] = Buffers.ensure(gradBuffers[i], dtype, shape);
+            } else {
+                dest = index == 0 ? null : gradInputs.take(dtype, shape);
+            }
+            b.backward(g, w, gradientViews, accumulate, slot.states[i], dest);
+            g = dest;
+        }
+        return g;
+    }
+
+    /** A stage-owned buffer for the output of a forward whose result nobody downstream reads (recompute, the loss stage, inference). */
+    private INDArray lastOutput(long n) {
+        if (outputBlock < 0) {
+            return null;
+        }
+        lastOutput = Buffers.ensure(lastOutput, dtype, Buffers.dims(blocks.get(outputBlock).output, n));
+        return lastOutput;
+    }
+
+    private INDArray workingVector() {
+        if (working == null) {
+            working = Nd4j.zeros(dtype, layout.size());
+        }
+        return working;
+    }
+
+    /** Views of {@code flat}'s tensors, made once per vector (the current weights, the working vector, each stash buffer). */
+    private INDArray[] viewsOf(INDArray flat) {
+        return views.computeIfAbsent(flat, layout::views);
     }
 
     private void track(int unit, InFlight f) {
@@ -268,80 +392,89 @@ public final class Nd4jStage implements Stage<INDArray> {
         peakActivationBytes = Math.max(peakActivationBytes, activationBytes);
     }
 
-    /** Forward through every unit but the loss. */
-    private INDArray runForward(INDArray input) {
-        INDArray x = input;
-        for (Unit u : units) {
-            if (u == loss) {
-                break;
-            }
-            x = u.forward(x);
-        }
-        return x;
-    }
-
-    /** Backward from unit {@code end − 1} down to unit 0, accumulating parameter gradients. */
-    private INDArray backwardThrough(int end, INDArray gradOutput) {
-        INDArray g = gradOutput;
-        for (int i = end - 1; i >= 0; i--) {
-            g = units.get(i).backward(g);
-            units.get(i).addGradientsTo(unitGradients.get(i));
-        }
-        return index == 0 ? null : g;
-    }
-
-    private void useCurrentWeights() {
-        if (!workingIsCurrent) {
-            working.assign(master);
-            workingIsCurrent = true;
-        }
-    }
-
     @Override
     public void update(double learningRate) {
         if (examplesAccumulated == 0) {
             throw new IllegalStateException("stage " + index + ": update without any backward since the last one");
         }
         history.beforeUpdate(version, master);
-        if (master.length() > 0) {
-            computeUpdate(learningRate);
-            master.addi(applied);
+        boolean keepApplied = history.needsAppliedUpdate() && layout.size() > 0;
+        if (keepApplied && applied == null) {
+            applied = Nd4j.zeros(dtype, layout.size());
+        }
+        if (layout.size() > 0) {
+            applyUpdate(learningRate, keepApplied);
         }
         version++;
-        history.afterUpdate(version, applied, master);
-        gradients.assign(0);
+        history.afterUpdate(version, keepApplied ? applied : null, master);
         examplesAccumulated = 0;
-        workingIsCurrent = false;
+        backwardsSinceUpdate = 0;
     }
 
-    /** {@code applied ← −η·v} with {@code v ← μ·v + ∇/n + λ·W} on trained entries; running statistics take their DL4J delta as is. */
-    private void computeUpdate(double learningRate) {
-        applied.assign(gradients).muli(trainable).divi(examplesAccumulated);
-        if (sgd.weightDecay() > 0) {
-            Nd4j.getBlasWrapper().level1().axpy(master.length(), sgd.weightDecay(), master.mul(trainable), applied);
+    /** {@code W ← W + Δ} with {@code Δ = −η·v} on trained entries and {@code Δ = −(running-statistic delta)} on the rest; Δ kept in {@code applied} when the history needs it. */
+    private void applyUpdate(double lr, boolean keepApplied) {
+        double perExample = 1.0 / examplesAccumulated;
+        boolean plain = sgd.momentum() == 0 && sgd.weightDecay() == 0;
+        if (!plain && velocity == null) {
+            velocity = Nd4j.zeros(dtype, layout.size());
         }
-        if (sgd.momentum() > 0) {
-            if (velocity == null) {
-                velocity = Nd4j.zeros(master.dataType(), master.length());
+        for (long[] r : trainedRanges) {
+            INDArray w = range(master, r);
+            INDArray g = range(gradients, r);
+            INDArray step = g;
+            double scale = -lr * perExample;
+            if (!plain) {
+                INDArray v = range(velocity, r);
+                if (sgd.momentum() > 0) {
+                    v.muli(sgd.momentum());
+                    axpy(perExample, g, v);
+                } else {
+                    Nd4j.exec(new ScalarMultiplication(g, null, v, perExample));
+                }
+                if (sgd.weightDecay() > 0) {
+                    axpy(sgd.weightDecay(), w, v);
+                }
+                step = v;
+                scale = -lr;
             }
-            velocity.muli(sgd.momentum()).addi(applied);
-            applied.assign(velocity);
+            if (keepApplied) {
+                INDArray a = range(applied, r);
+                Nd4j.exec(new ScalarMultiplication(step, null, a, scale));
+                axpy(1.0, a, w);
+            } else {
+                axpy(scale, step, w);
+            }
         }
-        applied.muli(-learningRate);
-        if (hasStatistics) {
-            applied.subi(gradients.mul(trainable.rsub(1.0)));
+        for (long[] r : statisticRanges) {
+            INDArray w = range(master, r);
+            INDArray g = range(gradients, r);
+            if (keepApplied) {
+                INDArray a = range(applied, r);
+                Nd4j.exec(new ScalarMultiplication(g, null, a, -1.0));
+            }
+            axpy(-1.0, g, w);
         }
     }
 
-    /** Inference-mode output of this stage (class probabilities from the last stage). */
+    private static INDArray range(INDArray flat, long[] r) {
+        return r[0] == 0 && r[1] == flat.length() ? flat : flat.get(NDArrayIndex.interval(r[0], r[1]));
+    }
+
+    private static void axpy(double a, INDArray x, INDArray y) {
+        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+    }
+
+    /** Inference-mode output of this stage (class probabilities from the last stage); valid until the next call. */
     public INDArray infer(INDArray input) {
-        useCurrentWeights();
-        rememberedUnit = -1;
-        INDArray x = input;
-        for (Unit u : units) {
-            x = u.infer(x);
+        ready();
+        long n = input.size(0);
+        INDArray[] w = viewsOf(master);
+        INDArray z = blocks.isEmpty() ? input : run(input, w, inference, lastOutput(n), false);
+        if (loss == null) {
+            return z;
         }
-        return x;
+        inferenceOutput = Buffers.ensure(inferenceOutput, dtype, z.shape());
+        return loss.forward(z, w, null, inferenceOutput);
     }
 
     @Override
@@ -366,10 +499,6 @@ public final class Nd4jStage implements Stage<INDArray> {
         return peak;
     }
 
-    private static long bytes(INDArray a) {
-        return a.length() * a.dataType().width();
-    }
-
     @Override
     public int inFlight() {
         return inFlight.size();
@@ -382,22 +511,22 @@ public final class Nd4jStage implements Stage<INDArray> {
 
     /** Gradients summed since the last update (tests read them for gradient checks). */
     INDArray accumulatedGradients() {
+        ready();
         return gradients;
     }
 
     /** Per parameter: 1 if trained by gradient descent, 0 for batch-norm running statistics. */
     INDArray trainableMask() {
-        return trainable;
-    }
-
-    /** Tells the stage its current weights were changed from outside (tests perturb them for finite differences). */
-    void currentWeightsChanged() {
-        workingIsCurrent = false;
-        rememberedUnit = -1;
+        INDArray mask = Nd4j.ones(dtype, layout.size());
+        for (long[] r : layout.ranges(false)) {
+            mask.get(NDArrayIndex.interval(r[0], r[1])).assign(0);
+        }
+        return mask;
     }
 
     @Override
     public void close() {
         inFlight.clear();
+        freeSlots.clear();
     }
 }

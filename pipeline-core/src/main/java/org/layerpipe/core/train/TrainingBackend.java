@@ -19,7 +19,7 @@ public interface TrainingBackend {
     /** Backend name, library versions and device, for provenance. */
     Map<String, String> describe();
 
-    /** Measured cost of each block (seconds per minibatch of forward, recompute and backward), for {@code balanced:M}. */
+    /** Measured cost of each block (seconds per minibatch of forward and backward), for {@code balanced:M}. */
     double[] profile(ModelSpec model, TrialConfig config);
 
     /** Builds the stages of one trial. */

@@ -59,18 +59,23 @@ public final class EmaHistory<V> implements WeightHistory<V> {
     }
 
     @Override
-    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
+    public V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch) {
         long d = currentVersion - forwardVersion;
         if (d == 0) {
-            return false;
+            return current;
         }
         if (average == null) {
             throw new IllegalStateException("a backward is " + d + " updates stale at a stage of nominal delay "
                     + delay + ", which keeps no history");
         }
-        ops.copy(current, target);
-        ops.axpy(-d / (1.0 - betaPowK), average, target);
-        return true;
+        ops.copy(current, scratch);
+        ops.axpy(-d / (1.0 - betaPowK), average, scratch);
+        return scratch;
+    }
+
+    @Override
+    public boolean needsAppliedUpdate() {
+        return delay > 0;
     }
 
     @Override

@@ -16,8 +16,8 @@ public final class LatestHistory<V> implements WeightHistory<V> {
     }
 
     @Override
-    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
-        return false;
+    public V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch) {
+        return current;
     }
 
     @Override

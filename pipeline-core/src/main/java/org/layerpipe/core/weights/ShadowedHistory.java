@@ -40,20 +40,25 @@ public final class ShadowedHistory<V> implements WeightHistory<V> {
     }
 
     @Override
-    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
-        boolean written = inner.weightsForBackward(forwardVersion, currentVersion, current, target);
+    public V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch) {
+        V used = inner.weightsForBackward(forwardVersion, currentVersion, current, scratch);
         V truth = exact.exact(forwardVersion, current);
         if (truth != current) {
             double drift = ops.distance(truth, current);
             if (drift > 0) {
-                double error = ops.distance(written ? target : current, truth) / drift;
+                double error = ops.distance(used, truth) / drift;
                 count++;
                 sum += error;
                 max = Math.max(max, error);
             }
         }
         exact.release(forwardVersion);
-        return written;
+        return used;
+    }
+
+    @Override
+    public boolean needsAppliedUpdate() {
+        return inner.needsAppliedUpdate();
     }
 
     @Override

@@ -59,14 +59,13 @@ public final class StashHistory<V> implements WeightHistory<V> {
     }
 
     @Override
-    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
+    public V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch) {
         Slot<V> slot = stored(forwardVersion);
-        boolean stale = slot.copy != null;
-        if (stale) {
-            ops.copy(slot.copy, target);
-        }
+        V weights = slot.copy != null ? slot.copy : current;
+        // the copy goes back to the free list now, but is only overwritten by the next beforeUpdate,
+        // which comes after this backward: the stage uses it in place, without copying it again
         release(forwardVersion, slot);
-        return stale;
+        return weights;
     }
 
     /** The exact weights of {@code version}: its copy, or {@code current} if it was never overwritten. */

@@ -50,10 +50,10 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
     }
 
     @Override
-    public boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target) {
+    public V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch) {
         long d = currentVersion - forwardVersion;
         if (d == 0) {
-            return false;
+            return current;
         }
         if (average == null) {
             throw new IllegalStateException("a backward is " + d + " updates stale at a stage of nominal delay "
@@ -61,10 +61,10 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
         }
         // target = W − c·(W − A) with c = d / (D·(1−β^k))
         double c = d / (delay * (1.0 - betaPowK));
-        ops.copy(current, target);
-        ops.scale(target, 1.0 - c);
-        ops.axpy(c, average, target);
-        return true;
+        ops.copy(current, scratch);
+        ops.scale(scratch, 1.0 - c);
+        ops.axpy(c, average, scratch);
+        return scratch;
     }
 
     @Override

@@ -18,17 +18,26 @@ public interface WeightHistory<V> {
     /** {@code current} (at {@code version}) is about to be changed by an update. */
     void beforeUpdate(long version, V current);
 
-    /** The update {@code applied = W_new − W_old} moved the weights to {@code current}, now at {@code version}. */
+    /**
+     * The update {@code applied = W_new − W_old} moved the weights to {@code current}, now at
+     * {@code version}; {@code applied} is null unless {@link #needsAppliedUpdate()}.
+     */
     void afterUpdate(long version, V applied, V current);
 
     /**
      * Decides the weights for the backward of a minibatch whose forward ran at
      * {@code forwardVersion}, and releases what was kept for it.
      *
-     * @return {@code false} if the backward should use {@code current} as it is ({@code target}
-     *         untouched), {@code true} if the weights to use were written into {@code target}
+     * @param scratch a vector the history may write a reconstruction into
+     * @return the weights to use: {@code current} itself, {@code scratch}, or a copy the history
+     *         keeps (valid until the next {@link #beforeUpdate}) — never a copy made just to return it
      */
-    boolean weightsForBackward(long forwardVersion, long currentVersion, V current, V target);
+    V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch);
+
+    /** Whether {@link #afterUpdate} reads the applied update (otherwise the stage may pass null and skip computing it). */
+    default boolean needsAppliedUpdate() {
+        return false;
+    }
 
     /** Bytes of weight memory this history holds now (copies, averages), excluding the current weights. */
     long heldBytes();

@@ -37,8 +37,7 @@ final class HistoryDriver {
             int j = t - delay;
             if (j >= 0) {
                 long fv = forwardVersions.get(j);
-                boolean written = history.weightsForBackward(fv, v, current, target);
-                double[] used = written ? target : current;
+                double[] used = history.weightsForBackward(fv, v, current, target);
                 double[] truth = versions.get((int) fv);
                 double drift = ArrayVectors.INSTANCE.distance(truth, current);
                 if (drift > 0) {

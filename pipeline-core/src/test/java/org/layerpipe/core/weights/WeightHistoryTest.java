@@ -1,7 +1,7 @@
 package org.layerpipe.core.weights;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,7 +143,7 @@ class WeightHistoryTest {
         h.onForward(0, w);
         h.beforeUpdate(0, w);
         h.afterUpdate(1, U, w);
-        assertFalse(h.weightsForBackward(0, 1, w, target));
+        assertSame(w, h.weightsForBackward(0, 1, w, target));
         assertEquals(0, h.heldBytes());
     }
 

@@ -1,0 +1,89 @@
+package org.layerpipe.core.nd4j;
+
+import org.layerpipe.core.model.Block;
+import org.layerpipe.core.model.Shape;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Fully connected layer {@code y = f(x·W + b)}. DL4J stores W as [nIn, nOut] in 'f' order,
+ * which is the same memory as Wᵀ [nOut, nIn] in 'c' order: the block works with that view,
+ * {@code y = x·(Wᵀ)ᵀ}, {@code ∂Wᵀ = gᵀ·x}, {@code ∂x = g·Wᵀ}, all through the {@code matmul} op
+ * with its transpose flags and α/β, so gradients accumulate in place without a temporary.
+ */
+final class DenseBlock extends NativeBlock {
+
+    private static final class DenseState extends State {
+        /** Pre-activation, kept only for a nonlinear activation. */
+        INDArray pre;
+
+        @Override
+        long savedBytes() {
+            return Buffers.bytes(pre);
+        }
+    }
+
+    private final int weights;
+    private final int bias;
+    private final ActivationOps activation;
+    private final NativeOp forward = new NativeOp("matmul", new long[] {0, 1, 0}, 1.0, 0.0);
+    private final NativeOp weightGrad = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 0.0);
+    private final NativeOp weightGradAdd = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 1.0);
+    private final NativeOp inputGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0);
+    private final NativeOp biasGrad = NativeOp.of("reduce_sum", 0);
+    private INDArray gradPre;
+    private INDArray biasScratch;
+
+    DenseBlock(Block.Dense d, Shape in, ParamLayout layout) {
+        super(in, d.outputShape(in));
+        long nIn = in.size();
+        this.weights = layout.add(d.units(), nIn);
+        this.bias = layout.add(d.units());
+        this.activation = new ActivationOps(d.activation());
+    }
+
+    @Override
+    State newState() {
+        return new DenseState();
+    }
+
+    @Override
+    INDArray forward(INDArray x, INDArray[] w, State state, INDArray out) {
+        DenseState s = (DenseState) state;
+        s.x = x;
+        if (activation.isIdentity()) {
+            affine(x, w, out);
+        } else {
+            s.pre = Buffers.ensure(s.pre, x.dataType(), out.shape());
+            affine(x, w, s.pre);
+            activation.forward(s.pre, out);
+        }
+        return out;
+    }
+
+    private void affine(INDArray x, INDArray[] w, INDArray z) {
+        forward.run(x, w[weights], z);
+        z.addiRowVector(w[bias]);
+    }
+
+    @Override
+    void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State state, INDArray gradIn) {
+        DenseState s = (DenseState) state;
+        INDArray gz = g;
+        if (!activation.isIdentity()) {
+            gradPre = Buffers.ensure(gradPre, g.dataType(), g.shape());
+            activation.backward(s.pre, g, gradPre);
+            gz = gradPre;
+        }
+        (accumulate ? weightGradAdd : weightGrad).run(gz, s.x, gw[weights]);
+        if (accumulate) {
+            biasScratch = Buffers.ensure(biasScratch, g.dataType(), gw[bias].shape());
+            biasGrad.run(gz, biasScratch);
+            gw[bias].addi(biasScratch);
+        } else {
+            biasGrad.run(gz, gw[bias]);
+        }
+        if (gradIn != null) {
+            inputGrad.run(gz, w[weights], gradIn);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.layerpipe.core.nd4j;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.OpContext;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One libnd4j custom op (e.g. {@code conv2d_bp}) built once with its integer and floating
+ * arguments, and run every step on the caller's arrays through a context of its own: no
+ * op object, argument array or output is allocated per call. Outputs are always given, so
+ * results land in preallocated buffers. The context is created on first use, on the thread
+ * that runs the stage (the one bound to the stage's device). Not thread-safe: each block
+ * owns its ops, and a stage runs on one thread at a time.
+ */
+final class NativeOp {
+
+    private final String name;
+    private final long[] iArgs;
+    private final double[] tArgs;
+    private DynamicCustomOp op;
+    private OpContext context;
+
+    NativeOp(String name, long[] iArgs, double... tArgs) {
+        this.name = name;
+        this.iArgs = iArgs.clone();
+        this.tArgs = tArgs.clone();
+    }
+
+    static NativeOp of(String name, long... iArgs) {
+        return new NativeOp(name, iArgs);
+    }
+
+    /** Runs the op: {@code inputs} are read, {@code outputs} written. */
+    void run(INDArray[] inputs, INDArray... outputs) {
+        if (context == null) {
+            op = DynamicCustomOp.builder(name).build();
+            context = Nd4j.getExecutioner().buildContext();
+            context.setIArguments(iArgs);
+            if (tArgs.length > 0) {
+                context.setTArguments(tArgs);
+            }
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            context.setInputArray(i, inputs[i]);
+        }
+        for (int i = 0; i < outputs.length; i++) {
+            context.setOutputArray(i, outputs[i]);
+        }
+        Nd4j.exec(op, context);
+    }
+
+    /** One input, one output. */
+    void run(INDArray input, INDArray output) {
+        run(new INDArray[] {input}, output);
+    }
+
+    /** Two inputs, one output. */
+    void run(INDArray a, INDArray b, INDArray output) {
+        run(new INDArray[] {a, b}, output);
+    }
+}
