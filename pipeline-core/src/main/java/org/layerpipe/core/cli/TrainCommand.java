@@ -25,7 +25,11 @@ public final class TrainCommand {
     static final String USAGE = """
             usage: layerpipe train [--SETTING VALUE ...] [--devices 0,1]
 
-            Trains one pipelined trial and prints a row per epoch. Settings (also usable in sweep files):
+            Trains one pipelined trial and prints a row per epoch, e.g.
+              layerpipe train --model cnn --data fashion-mnist --partition balanced:2 --epochs 2
+              layerpipe train --model dl4j:/path/net.zip --data fashion-mnist    (your own Deeplearning4j network)
+
+            Settings (also usable in sweep files):
             """;
 
     private TrainCommand() {

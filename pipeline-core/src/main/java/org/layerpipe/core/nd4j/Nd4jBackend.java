@@ -89,7 +89,8 @@ public final class Nd4jBackend implements TrainingBackend {
         DataType dtype = dtype(config.precision());
         int perStage = ThreadBudget.perStage(config.threads(), partition.numStages());
         ThreadBudget.apply(perStage);
-        Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, Nd4jLayers.initialParameters(model, dtype, config.seed()),
+        List<INDArray> initial = Dl4jImporter.initialParameters(config.model(), model, dtype, config.seed());
+        Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, initial,
                 stageDelays, config.weights(), config.optimizer().sgd(), dtype);
         return new Nd4jRun(pipeline, dtype, perStage);
     }

@@ -15,7 +15,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
 
     /** Every setting, in canonical order. */
     public static final List<Setting> ALL = List.of(
-            new Setting("model", "mlp", "model: mlp, cnn or resnet18", true),
+            new Setting("model", "mlp", "model: mlp, cnn, resnet18, or dl4j:PATH (a DL4J configuration JSON, or a ModelSerializer"
+                    + " zip whose weights start the training; the file's SHA-256 is part of the config hash)", true),
             new Setting("model.hidden", "256,128", "hidden widths of the mlp, comma-separated", true),
             new Setting("data", "fashion-mnist", "data set: fashion-mnist, mnist, cifar10, cifar100 or synthetic", true),
             new Setting("data.path", "", "folder (any Hadoop path) holding the data set's files; empty = the data set's default location", true),

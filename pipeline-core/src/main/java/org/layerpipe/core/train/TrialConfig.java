@@ -133,7 +133,8 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
 
     /**
      * Stable identity of the trial's result: SHA-256 over the canonical text of every setting
-     * that changes the result (not the resources), first 16 hex digits.
+     * that changes the result (not the resources) and, for a {@code dl4j:} model, the SHA-256 of
+     * its file; first 16 hex digits.
      */
     public String configHash() {
         StringBuilder canonical = new StringBuilder();
@@ -142,6 +143,10 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
             if (s.identity()) {
                 canonical.append(s.key()).append('=').append(p.get(s.key())).append('\n');
             }
+        }
+        if (model.imported()) {
+            // the file's content, so that two different networks at one path are two trials
+            canonical.append("model.sha256=").append(model.digest()).append('\n');
         }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.toString().getBytes(StandardCharsets.UTF_8));

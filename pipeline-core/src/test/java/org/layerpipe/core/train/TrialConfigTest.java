@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.weights.EmaRule;
 import org.layerpipe.core.weights.WeightMode;
@@ -39,6 +43,36 @@ class TrialConfigTest {
     }
 
     @Test
+    void anImportedModelIsItsFilesContent(@TempDir Path dir) throws IOException {
+        Path a = Files.writeString(dir.resolve("a.json"), "{\"confs\": []}");
+        Path copy = Files.writeString(dir.resolve("Copy Of A.json"), "{\"confs\": []}");
+        TrialConfig c = TrialConfig.fromParams(Map.of("model", "DL4J: " + a));
+        assertEquals("dl4j:" + a, c.toParams().get("model"));
+        assertEquals(a.toString(), c.model().file());
+        assertEquals(c, TrialConfig.fromParams(c.toParams()));
+        assertEquals(c.configHash(), TrialConfig.fromParams(c.toParams()).configHash());
+        assertNotEquals(c.configHash(), c.with(Map.of("model", "dl4j:" + copy)).configHash(), "the path is part of the hash");
+
+        String before = c.configHash();
+        Files.writeString(a, "{\"confs\": [] }");
+        TrialConfig changed = TrialConfig.fromParams(c.toParams());
+        assertNotEquals(before, changed.configHash(), "another content at the same path is another trial");
+        assertNotEquals(c, changed);
+        assertEquals("", TrialConfig.defaults().model().digest());
+    }
+
+    @Test
+    void aMissingModelFileIsOneSentenceWithThePath(@TempDir Path dir) {
+        Path missing = dir.resolve("net.zip");
+        assertEquals("setting 'model': model file not found: " + missing,
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("model", "dl4j:" + missing))).getMessage());
+        assertEquals("setting 'model': model file " + dir + " is a folder: give the network's .json or .zip file",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("model", "dl4j:" + dir))).getMessage());
+        assertEquals("setting 'model': model dl4j: needs the network's file, e.g. dl4j:/path/net.zip",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("model", "dl4j: "))).getMessage());
+    }
+
+    @Test
     void errorsNameTheSetting() {
         assertEquals("setting 'lr': 'abc' is not a valid number",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lr", "abc"))).getMessage());
@@ -50,7 +84,7 @@ class TrialConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("microbatches", "4"))).getMessage());
         String unknown = assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage();
         assertEquals(true, unknown.startsWith("unknown setting 'lrr': known settings are model, model.hidden,"), unknown);
-        assertEquals("setting 'model': unknown model 'vgg': use one of mlp, cnn, resnet18",
+        assertEquals("setting 'model': unknown model 'vgg': use one of mlp, cnn, resnet18 or dl4j:PATH (a Deeplearning4j network file)",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("model", "vgg"))).getMessage());
     }
 
