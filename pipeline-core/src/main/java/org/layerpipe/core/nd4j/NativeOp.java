@@ -18,6 +18,7 @@ final class NativeOp {
     private final String name;
     private final long[] iArgs;
     private final double[] tArgs;
+    private boolean helpers = true;
     private DynamicCustomOp op;
     private OpContext context;
 
@@ -31,6 +32,15 @@ final class NativeOp {
         return new NativeOp(name, iArgs);
     }
 
+    /**
+     * Runs libnd4j's own implementation instead of a platform helper (oneDNN). For pooling on
+     * NCHW arrays oneDNN picks its reference kernel, measured here 5–15× slower than libnd4j's.
+     */
+    NativeOp withoutHelpers() {
+        helpers = false;
+        return this;
+    }
+
     /** Runs the op: {@code inputs} are read, {@code outputs} written. */
     void run(INDArray[] inputs, INDArray... outputs) {
         if (context == null) {
@@ -40,6 +50,7 @@ final class NativeOp {
             if (tArgs.length > 0) {
                 context.setTArguments(tArgs);
             }
+            context.allowHelpers(helpers);
         }
         for (int i = 0; i < inputs.length; i++) {
             context.setInputArray(i, inputs[i]);

@@ -16,8 +16,8 @@ final class PoolBlock extends NativeBlock {
         // kH, kW, sH, sW, pH, pW, dH, dW, padding mode (0 = valid), extra (avg: 0 = divide by the window), NHWC = 0
         long[] args = {p.kernel(), p.kernel(), p.stride(), p.stride(), 0, 0, 1, 1, 0, 0, 0};
         String name = p.type() == Block.Pool.PoolType.MAX ? "maxpool2d" : "avgpool2d";
-        this.forward = NativeOp.of(name, args);
-        this.backward = NativeOp.of(name + "_bp", args);
+        this.forward = NativeOp.of(name, args).withoutHelpers();
+        this.backward = NativeOp.of(name + "_bp", args).withoutHelpers();
     }
 
     @Override
