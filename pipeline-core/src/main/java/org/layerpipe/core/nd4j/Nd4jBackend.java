@@ -91,7 +91,7 @@ public final class Nd4jBackend implements TrainingBackend {
         ThreadBudget.apply(perStage);
         List<INDArray> initial = Dl4jImporter.initialParameters(config.model(), model, dtype, config.seed());
         Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, initial,
-                stageDelays, config.weights(), config.optimizer().sgd(), dtype);
+                stageDelays, config.weights(), config.optimizer().sgd(), dtype, config.activations());
         return new Nd4jRun(pipeline, dtype, perStage);
     }
 

@@ -30,6 +30,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("ema.rule", "pipeline-aware", "EMA rule: pipeline-aware, fixed or weight-average", true),
             new Setting("ema.beta", "0.9", "EMA decay for the fixed rule, in [0, 1)", true),
             new Setting("ema.shadow", "false", "keep an exact stash beside the EMA and report its reconstruction error", true),
+            new Setting("activations", "stash", "what a stage keeps for a minibatch's backward: stash (the tensors its forward saved)"
+                    + " or recompute (only the stage input; the forward is re-run with the backward's weights)", true),
             new Setting("lr", "0.05", "base learning rate", true),
             new Setting("lr_schedule", "constant", "learning-rate schedule: constant, cosine or step", true),
             new Setting("momentum", "0.9", "SGD momentum in [0, 1)", true),

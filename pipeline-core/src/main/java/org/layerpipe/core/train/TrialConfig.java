@@ -14,6 +14,7 @@ import java.util.Map;
 
 import org.layerpipe.core.partition.PartitionSpec;
 import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.weights.EmaRule;
 import org.layerpipe.core.weights.WeightMode;
 import org.layerpipe.core.weights.WeightSettings;
@@ -24,8 +25,8 @@ import org.layerpipe.core.weights.WeightSettings;
  * (keys in {@link Setting#ALL}). The config hash identifies a trial across re-runs of a sweep.
  */
 public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec partition, ScheduleKind schedule,
-                          int microbatches, WeightSettings weights, OptimizerConfig optimizer, int batchSize, int epochs,
-                          long seed, Precision precision, int threads) {
+                          int microbatches, WeightSettings weights, ActivationPolicy activations, OptimizerConfig optimizer,
+                          int batchSize, int epochs, long seed, Precision precision, int threads) {
 
     public TrialConfig {
         require(model != null, "model is missing");
@@ -33,6 +34,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(partition != null, "partition is missing");
         require(schedule != null, "schedule is missing");
         require(weights != null, "weights are missing");
+        require(activations != null, "activations policy is missing");
         require(optimizer != null, "optimizer is missing");
         require(precision != null, "precision is missing");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
@@ -86,6 +88,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
                 r.get("schedule", ScheduleKind::parse),
                 r.get("microbatches", Integer::parseInt),
                 weights,
+                r.get("activations", ActivationPolicy::parse),
                 new OptimizerConfig(r.get("lr", Double::parseDouble), r.get("lr_schedule", LrSchedule::parse),
                         r.get("momentum", Double::parseDouble), r.get("weight_decay", Double::parseDouble)),
                 r.get("batch_size", Integer::parseInt),
@@ -112,6 +115,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         p.put("ema.rule", weights.rule().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         p.put("ema.beta", String.valueOf(weights.beta()));
         p.put("ema.shadow", String.valueOf(weights.shadow()));
+        p.put("activations", activations.label());
         p.put("lr", String.valueOf(optimizer.lr()));
         p.put("lr_schedule", optimizer.schedule().label());
         p.put("momentum", String.valueOf(optimizer.momentum()));
@@ -140,7 +144,9 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         StringBuilder canonical = new StringBuilder();
         Map<String, String> p = toParams();
         for (Setting s : Setting.ALL) {
-            if (s.identity()) {
+            // activations came after the first sweeps ran: at its default it leaves their trial ids as they were
+            boolean addedAtDefault = s.key().equals("activations") && activations == ActivationPolicy.STASH;
+            if (s.identity() && !addedAtDefault) {
                 canonical.append(s.key()).append('=').append(p.get(s.key())).append('\n');
             }
         }

@@ -3,6 +3,7 @@ package org.layerpipe.core.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,10 +13,14 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.weights.EmaRule;
 import org.layerpipe.core.weights.WeightMode;
 
 class TrialConfigTest {
+
+    /** {@code TrialConfig.defaults().configHash()} computed by the code of commit 2830000. */
+    private static final String PRE_ACTIVATIONS_DEFAULT_HASH = "b0aa70057b0778ba";
 
     @Test
     void paramsRoundTripAndDefaults() {
@@ -40,6 +45,22 @@ class TrialConfigTest {
         assertEquals(c.configHash(), c.with(Map.of("threads", "1")).configHash(), "threads do not change the result");
         assertNotEquals(c.configHash(), c.with(Map.of("seed", "2")).configHash());
         assertNotEquals(c.configHash(), c.with(Map.of("ema.beta", "0.5")).configHash());
+        assertNotEquals(c.configHash(), c.with(Map.of("activations", "recompute")).configHash());
+    }
+
+    @Test
+    void activationsPolicyParsesAndNamesTheSettingWhenWrong() {
+        assertEquals(ActivationPolicy.STASH, TrialConfig.defaults().activations());
+        assertEquals(ActivationPolicy.RECOMPUTE, TrialConfig.fromParams(Map.of("activations", " Recompute ")).activations());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrialConfig.fromParams(Map.of("activations", "keep")));
+        assertTrue(e.getMessage().contains("activations") && e.getMessage().contains("use stash or recompute"), e.getMessage());
+    }
+
+    @Test
+    void theDefaultActivationsPolicyLeavesEarlierTrialIdsAsTheyWere() {
+        // the id of the default trial before the activations setting existed (commit 2830000)
+        assertEquals(PRE_ACTIVATIONS_DEFAULT_HASH, TrialConfig.defaults().configHash());
     }
 
     @Test
