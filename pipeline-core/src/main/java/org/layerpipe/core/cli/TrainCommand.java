@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import org.layerpipe.core.nd4j.Nd4jBackend;
 import org.layerpipe.core.train.EpochMetrics;
@@ -88,8 +89,12 @@ public final class TrainCommand {
             out.println("trial " + provenance.configHash() + ": " + config.model().name() + " on " + config.data().name()
                     + ", partition " + partition + ", schedule " + TrialConfig.label(config.schedule())
                     + ", weights " + config.weights().label() + ", " + config.epochs() + " epoch(s), batch " + config.batchSize());
-            out.println("backend " + provenance.environment().get("nd4j.backend") + " on " + provenance.environment().get("device")
-                    + ", commit " + provenance.environment().get("layerpipe.git.commit"));
+            Map<String, String> env = provenance.environment();
+            out.println("backend " + env.get("nd4j.backend") + (env.containsKey("nd4j.natives") ? " (" + env.get("nd4j.natives") + ")" : "")
+                    + " on " + env.get("device") + ", commit " + env.get("layerpipe.git.commit"));
+            if (env.containsKey("nd4j.warning")) {
+                out.println("warning: " + env.get("nd4j.warning"));
+            }
             out.print(delayTable);
             out.println();
         }

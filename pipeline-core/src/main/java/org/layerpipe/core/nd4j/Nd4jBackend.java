@@ -30,6 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Nd4jBackend implements TrainingBackend {
 
+    static {
+        NativeRuntime.choose();
+    }
+
     private final List<Integer> gpus;
 
     public Nd4jBackend() {
@@ -59,6 +63,16 @@ public final class Nd4jBackend implements TrainingBackend {
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("nd4j.backend", Nd4j.getBackend().getClass().getSimpleName());
+        if (!isCuda()) {
+            String build = Nd4j.getBackend().buildInfo();
+            boolean oneDnn = NativeRuntime.oneDnnActive(build);
+            m.put("nd4j.natives", oneDnn ? "linux-x86_64-onednn" : "linux-x86_64");
+            m.put("nd4j.onednn", String.valueOf(oneDnn));
+            String warning = NativeRuntime.fallbackWarning(build);
+            if (warning != null) {
+                m.put("nd4j.warning", warning);
+            }
+        }
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         for (String key : new String[] {"blas.vendor", "omp.threads", "cores"}) {
             Object v = env.get(key);

@@ -36,6 +36,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class Nd4jLayers {
 
+    static {
+        NativeRuntime.choose();
+    }
+
     private Nd4jLayers() {
     }
 

@@ -16,6 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /** A model split into {@link Nd4jStage}s by a partition: the ND4J side of one trial. */
 public final class Nd4jPipeline implements AutoCloseable {
 
+    static {
+        NativeRuntime.choose();
+    }
+
     private final ModelSpec model;
     private final Partition partition;
     private final List<Nd4jStage> stages;

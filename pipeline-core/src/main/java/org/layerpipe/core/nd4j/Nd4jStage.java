@@ -135,6 +135,17 @@ public final class Nd4jStage implements Stage<INDArray> {
      */
     public Nd4jStage(int index, List<Block> blocks, List<Shape> inputShapes, List<INDArray> initialParams,
                      WeightSettings weights, int delay, SgdSettings sgd, DataType dtype, ActivationPolicy policy) {
+        this(index, blocks, inputShapes, initialParams, weights, delay, sgd, dtype, policy, Nd4jStage::create);
+    }
+
+    /** How a block description becomes its native implementation (tests substitute broken ones to see the checks fail). */
+    @FunctionalInterface
+    interface BlockFactory {
+        NativeBlock create(Block block, Shape in, ParamLayout layout);
+    }
+
+    Nd4jStage(int index, List<Block> blocks, List<Shape> inputShapes, List<INDArray> initialParams, WeightSettings weights,
+              int delay, SgdSettings sgd, DataType dtype, ActivationPolicy policy, BlockFactory factory) {
         if (blocks.isEmpty()) {
             throw new IllegalArgumentException("stage " + index + " has no blocks");
         }
@@ -151,7 +162,7 @@ public final class Nd4jStage implements Stage<INDArray> {
             if (block instanceof Block.SoftmaxLoss) {
                 lossBlock = new SoftmaxLossBlock(in);
             } else {
-                this.blocks.add(create(block, in, layout));
+                this.blocks.add(factory.create(block, in, layout));
             }
             long expected = initialParams.get(b).length();
             if (layout.size() - before != expected) {
@@ -170,7 +181,7 @@ public final class Nd4jStage implements Stage<INDArray> {
         this.history = layout.size() == 0 ? new LatestHistory<>() : weights.newHistory(delay, Nd4jVectors.INSTANCE);
     }
 
-    private static NativeBlock create(Block block, Shape in, ParamLayout layout) {
+    static NativeBlock create(Block block, Shape in, ParamLayout layout) {
         if (block instanceof Block.Dense d) {
             return new DenseBlock(d, in, layout);
         } else if (block instanceof Block.Conv2d c) {

@@ -1,5 +1,6 @@
 package org.layerpipe.core.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.Block.Pool.PoolType;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.stage.BackwardResult;
 import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.weights.WeightSettings;
@@ -25,7 +27,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Finite-difference gradient check of every block type, in double precision: the stage's
  * parameter gradients and its input gradient against central differences of the loss.
  * Each case puts the block under test in front of a small head (flatten, dense, softmax loss),
- * so the head's blocks are checked in every case too.
+ * so the head's blocks are checked in every case too. The check itself is checked: a backward
+ * broken on purpose (one gradient 1% off) must fail it.
  */
 class GradientCheckTest {
 
@@ -57,6 +60,62 @@ class GradientCheckTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("blocks")
     void gradientsMatchFiniteDifferences(String name, Shape input, List<Block> under) {
+        Check c = check(input, under, Nd4jStage::create);
+        assertTrue(c.checked() > 10, "checked only " + c.checked() + " entries");
+        assertTrue(c.failures().isEmpty(), name + ": " + c.failures().size() + " of " + c.checked() + " gradients off: " + c.failures());
+    }
+
+    static Stream<Arguments> mutants() {
+        Shape flat = new Shape.Flat(6);
+        Shape image = new Shape.Image(2, 5, 5);
+        return Stream.of(
+                Arguments.of("dense: weight gradient 1% off", flat, new Block.Dense(5, Activation.RELU), Mutation.WEIGHT_GRADIENT),
+                Arguments.of("dense: input gradient 1% off", flat, new Block.Dense(5, Activation.RELU), Mutation.INPUT_GRADIENT),
+                Arguments.of("conv: weight gradient 1% off", image, new Block.Conv2d(3, 3, 1, 1, true, Activation.TANH),
+                        Mutation.WEIGHT_GRADIENT),
+                Arguments.of("batch norm: gamma gradient 1% off", new Shape.Image(2, 3, 3), new Block.BatchNorm(),
+                        Mutation.WEIGHT_GRADIENT),
+                Arguments.of("batch norm: input gradient 1% off", new Shape.Image(2, 3, 3), new Block.BatchNorm(),
+                        Mutation.INPUT_GRADIENT),
+                Arguments.of("residual: input gradient 1% off", new Shape.Image(2, 4, 4), new Block.Residual(4, 2),
+                        Mutation.INPUT_GRADIENT));
+    }
+
+    /** What a deliberately broken backward gets wrong. */
+    enum Mutation { WEIGHT_GRADIENT, INPUT_GRADIENT }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mutants")
+    void aBrokenBackwardIsCaught(String name, Shape input, Block block, Mutation mutation) {
+        Nd4jStage.BlockFactory broken = (b, in, layout) -> {
+            NativeBlock real = Nd4jStage.create(b, in, layout);
+            return b != block ? real : new NativeBlock(real.input, real.output) {
+                @Override
+                State newState() {
+                    return real.newState();
+                }
+
+                @Override
+                INDArray forward(INDArray x, INDArray[] w, State s, INDArray out) {
+                    return real.forward(x, w, s, out);
+                }
+
+                @Override
+                void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State s, INDArray gradIn) {
+                    real.backward(g, w, gw, accumulate, s, gradIn);
+                    // the block under test holds the stage's first parameters
+                    (mutation == Mutation.WEIGHT_GRADIENT ? gw[0] : gradIn).muli(1.01);
+                }
+            };
+        };
+        Check c = check(input, List.of(block), broken);
+        assertFalse(c.failures().isEmpty(), name + ": the gradient check passed a broken backward (" + c.checked() + " entries)");
+    }
+
+    record Check(int checked, List<String> failures) {
+    }
+
+    private static Check check(Shape input, List<Block> under, Nd4jStage.BlockFactory factory) {
         List<Block> blocks = new ArrayList<>(under);
         Shape out = input;
         for (Block b : under) {
@@ -77,7 +136,8 @@ class GradientCheckTest {
 
         // index 1, so the stage also returns the gradient with respect to its input
         Nd4jStage stage = new Nd4jStage(1, model.blocks(), model.shapes().subList(0, model.numBlocks()),
-                Nd4jLayers.initialParameters(model, dtype, 3), WeightSettings.latest(), 0, SgdSettings.PLAIN, dtype);
+                Nd4jLayers.initialParameters(model, dtype, 3), WeightSettings.latest(), 0, SgdSettings.PLAIN, dtype,
+                ActivationPolicy.STASH, factory);
         stage.forward(0, x, y);
         BackwardResult<INDArray> analytic = stage.backward(0, null);
         // DL4J's gradients are of the summed loss; the score is the mean
@@ -114,8 +174,7 @@ class GradientCheckTest {
             compare("input " + i, gFlat.getDouble(i), (plus - minus) / (2 * H), failures);
             checked++;
         }
-        assertTrue(checked > 10, "checked only " + checked + " entries");
-        assertTrue(failures.isEmpty(), name + ": " + failures.size() + " of " + checked + " gradients off: " + failures);
+        return new Check(checked, failures);
     }
 
     private static double loss(Nd4jStage stage, INDArray x, INDArray y) {

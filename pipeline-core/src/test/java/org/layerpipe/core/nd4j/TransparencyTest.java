@@ -69,6 +69,38 @@ class TransparencyTest {
         assertTransparent(model, Partition.of(model.numBlocks()), kind, weights);
     }
 
+    static Stream<Arguments> floatCases() {
+        return Stream.of(
+                Arguments.of(TestModels.mlp(), Partition.of(4)),
+                Arguments.of(TestModels.mlp(), Partition.of(1, 1, 1, 1)),
+                Arguments.of(TestModels.cnn(), Partition.of(8)),
+                Arguments.of(TestModels.cnn(), Partition.of(2, 3, 3)));
+    }
+
+    /** In float the native kernels (oneDNN's on the default build) and DL4J's round differently: 1e-4 relative to the largest weight. */
+    @ParameterizedTest(name = "{0} {1} sequential, float")
+    @MethodSource("floatCases")
+    void floatTrainingStaysWithinRoundingOfPlainDeeplearning4j(ModelSpec model, Partition partition) {
+        DataType dtype = DataType.FLOAT;
+        List<INDArray> init = Nd4jLayers.initialParameters(model, dtype, 42);
+        TestModels.Data data = TestModels.data(model, STEPS, BATCH, 7, dtype);
+        MultiLayerNetwork reference = Nd4jLayers.referenceNetwork(model, dtype, 42, LR);
+        reference.setParams(Nd4j.concat(0, init.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new)));
+        for (int j = 0; j < STEPS; j++) {
+            reference.fit(data.input(j), data.labels(j));
+        }
+        try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, init, new int[partition.numStages()],
+                WeightSettings.stash(), SgdSettings.PLAIN, dtype)) {
+            ReferenceExecutor.run(Schedule.generate(ScheduleKind.SEQUENTIAL, partition.numStages(), STEPS, 1), pipeline.stages(),
+                    data, LearningRate.constant(LR));
+            double scale = reference.params().amaxNumber().doubleValue();
+            double relative = TestModels.maxAbsDiff(reference.params(), pipeline.parameters()) / scale;
+            assertTrue(relative <= 1e-4, model.name() + " " + partition + " float: max |W_pipeline − W_dl4j| / max |W| = " + relative);
+            assertTrue(TestModels.maxAbsDiff(reference.params(), Nd4j.concat(0,
+                    init.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new))) / scale > 1e-3, "training must move the weights");
+        }
+    }
+
     private static void assertTransparent(ModelSpec model, Partition partition, ScheduleKind kind, WeightSettings weights) {
         DataType dtype = DataType.DOUBLE;
         List<INDArray> init = Nd4jLayers.initialParameters(model, dtype, 42);

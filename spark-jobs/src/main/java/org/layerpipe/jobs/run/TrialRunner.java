@@ -91,6 +91,7 @@ public final class TrialRunner {
                 t.put(RunNaming.TAG_DEVICE, provenance.environment().getOrDefault("device", ""));
                 t.put("layerpipe.git_commit", provenance.environment().getOrDefault("layerpipe.git.commit", ""));
                 t.put("layerpipe.backend", provenance.environment().getOrDefault("nd4j.backend", ""));
+                t.put("layerpipe.natives", provenance.environment().getOrDefault("nd4j.natives", ""));
                 tracker.setTags(runId, t);
                 tracker.logArtifact(runId, "delays.txt", delayTable.getBytes(StandardCharsets.UTF_8));
             }
