@@ -17,6 +17,7 @@ final class ActivationBlock extends NativeBlock {
     @Override
     INDArray forward(INDArray x, INDArray[] w, State s, INDArray out) {
         s.x = x;
+        s.y = out;
         activation.forward(x, out);
         return out;
     }
@@ -24,7 +25,7 @@ final class ActivationBlock extends NativeBlock {
     @Override
     void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State s, INDArray gradIn) {
         if (gradIn != null) {
-            activation.backward(s.x, g, gradIn);
+            activation.backward(s.x, s.y, g, gradIn);
         }
     }
 }

@@ -2,9 +2,6 @@ package org.layerpipe.core.nd4j;
 
 import org.layerpipe.core.model.Shape;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastDivOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -45,10 +42,13 @@ final class BatchNormBlock extends NativeBlock {
     private final int runningMean;
     private final int runningLogStd;
     private final long channels;
-    private final int[] axes;
     private final NativeOp moments;
     private final NativeOp normalize = new NativeOp("batchnorm", new long[] {1, 1, 1}, EPS);
     private final NativeOp sum;
+    /** Elementwise ops with NumPy broadcasting of a per-channel vector viewed as [1, C, 1, 1]: several times faster than the legacy broadcast ops here. */
+    private final NativeOp multiply = NativeOp.of("multiply");
+    private final NativeOp subtract = NativeOp.of("subtract");
+    private final long[] channelShape;
     private INDArray xhat;
     private INDArray tmp;
     private INDArray std;
@@ -65,7 +65,7 @@ final class BatchNormBlock extends NativeBlock {
         this.beta = layout.add(channels);
         this.runningMean = layout.add(false, channels);
         this.runningLogStd = layout.add(false, channels);
-        this.axes = in instanceof Shape.Image ? new int[] {0, 2, 3} : new int[] {0};
+        this.channelShape = in instanceof Shape.Image ? new long[] {1, channels, 1, 1} : new long[] {1, channels};
         long[] axesLong = in instanceof Shape.Image ? new long[] {0, 2, 3} : new long[] {0};
         this.moments = NativeOp.of("moments", axesLong);
         this.sum = NativeOp.of("reduce_sum", axesLong);
@@ -101,6 +101,11 @@ final class BatchNormBlock extends NativeBlock {
         Transforms.exp(var, false);
     }
 
+    /** A per-channel vector as [1, C, 1, 1] (or [1, C]), for broadcasting against the activations. */
+    private INDArray perChannel(INDArray v) {
+        return v.reshape(channelShape);
+    }
+
     @Override
     void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State state, INDArray gradIn) {
         BnState s = (BnState) state;
@@ -113,10 +118,12 @@ final class BatchNormBlock extends NativeBlock {
         sumGx = Buffers.ensure(sumGx, dtype, channels);
         coefficient = Buffers.ensure(coefficient, dtype, channels);
 
+        // 1/σ, then x̂ = (x − μ)/σ
         std.assign(s.var).addi(EPS);
         Transforms.sqrt(std, false);
-        Nd4j.exec(new BroadcastSubOp(s.x, s.mean, xhat, 1));
-        Nd4j.exec(new BroadcastDivOp(xhat, std, xhat, 1));
+        std.rdivi(1.0);
+        subtract.run(s.x, perChannel(s.mean), xhat);
+        multiply.run(xhat, perChannel(std), xhat);
         sum.run(g, sumG);
         Nd4j.exec(new MulOp(g, xhat, tmp));
         sum.run(tmp, sumGx);
@@ -124,12 +131,12 @@ final class BatchNormBlock extends NativeBlock {
         if (gradIn != null) {
             // ∂x = γ/σ · (g − Σg/m − x̂·Σ(g·x̂)/m)
             coefficient.assign(sumGx).divi(m);
-            Nd4j.exec(new BroadcastMulOp(xhat, coefficient, tmp, 1));
+            multiply.run(xhat, perChannel(coefficient), tmp);
             Nd4j.exec(new SubOp(g, tmp, gradIn));
             coefficient.assign(sumG).divi(m);
-            Nd4j.exec(new BroadcastSubOp(gradIn, coefficient, gradIn, 1));
-            coefficient.assign(w[gamma]).divi(std);
-            Nd4j.exec(new BroadcastMulOp(gradIn, coefficient, gradIn, 1));
+            subtract.run(gradIn, perChannel(coefficient), gradIn);
+            coefficient.assign(w[gamma]).muli(std);
+            multiply.run(gradIn, perChannel(coefficient), gradIn);
         }
         write(sumGx, gw[gamma], accumulate);
         write(sumG, gw[beta], accumulate);

@@ -50,8 +50,9 @@ final class ConvBlock extends NativeBlock {
     INDArray forward(INDArray x, INDArray[] w, State state, INDArray out) {
         ConvState s = (ConvState) state;
         s.x = x;
+        s.y = out;
         INDArray z = out;
-        if (!activation.isIdentity()) {
+        if (activation.needsInput()) {
             s.pre = Buffers.ensure(s.pre, x.dataType(), out.shape());
             z = s.pre;
         }
@@ -60,7 +61,7 @@ final class ConvBlock extends NativeBlock {
         } else {
             forward.run(x, w[weights], z);
         }
-        if (z != out) {
+        if (!activation.isIdentity()) {
             activation.forward(z, out);
         }
         return out;
@@ -72,7 +73,7 @@ final class ConvBlock extends NativeBlock {
         INDArray gz = g;
         if (!activation.isIdentity()) {
             gradPre = Buffers.ensure(gradPre, g.dataType(), g.shape());
-            activation.backward(s.pre, g, gradPre);
+            activation.backward(s.pre, s.y, g, gradPre);
             gz = gradPre;
         }
         INDArray gi = gradIn;

@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class DenseBlock extends NativeBlock {
 
     private static final class DenseState extends State {
-        /** Pre-activation, kept only for a nonlinear activation. */
+        /** Pre-activation, kept only for an activation differentiated at its input (tanh, sigmoid). */
         INDArray pre;
 
         @Override
@@ -50,12 +50,16 @@ final class DenseBlock extends NativeBlock {
     INDArray forward(INDArray x, INDArray[] w, State state, INDArray out) {
         DenseState s = (DenseState) state;
         s.x = x;
-        if (activation.isIdentity()) {
-            affine(x, w, out);
-        } else {
+        s.y = out;
+        if (activation.needsInput()) {
             s.pre = Buffers.ensure(s.pre, x.dataType(), out.shape());
             affine(x, w, s.pre);
             activation.forward(s.pre, out);
+        } else {
+            affine(x, w, out);
+            if (!activation.isIdentity()) {
+                activation.forward(out, out);
+            }
         }
         return out;
     }
@@ -71,7 +75,7 @@ final class DenseBlock extends NativeBlock {
         INDArray gz = g;
         if (!activation.isIdentity()) {
             gradPre = Buffers.ensure(gradPre, g.dataType(), g.shape());
-            activation.backward(s.pre, g, gradPre);
+            activation.backward(s.pre, s.y, g, gradPre);
             gz = gradPre;
         }
         (accumulate ? weightGradAdd : weightGrad).run(gz, s.x, gw[weights]);

@@ -13,8 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Weights and gradients arrive as views into flat vectors ({@link ParamLayout}); outputs and
  * gradients are written into arrays the caller passes, and the block's own scratch arrays are
- * reused across calls, so a steady-state step allocates no device memory. No backward reads
- * its block's own output: a stage may hand that buffer to the next stage and get it back later.
+ * reused across calls, so a steady-state step allocates no device memory. An output stays
+ * valid until the block's backward: the stage keeps it in the minibatch's slot, or hands it to
+ * the next stage and takes it back only after its own backward of that minibatch.
  */
 abstract class NativeBlock {
 
@@ -22,6 +23,8 @@ abstract class NativeBlock {
     static class State {
         /** The block's input (a buffer owned by whoever produced it, kept alive until this backward). */
         INDArray x;
+        /** The block's output: alive until this backward too (see the class comment). */
+        INDArray y;
 
         /** Bytes of the tensors this state holds besides the input and the output. */
         long savedBytes() {

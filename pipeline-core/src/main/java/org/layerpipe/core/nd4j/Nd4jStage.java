@@ -161,6 +161,13 @@ public final class Nd4jStage implements Stage<INDArray> {
             long before = layout.size();
             if (block instanceof Block.SoftmaxLoss) {
                 lossBlock = new SoftmaxLossBlock(in);
+            } else if (reluBeforeMaxPool(blocks, b)) {
+                // max-pool then ReLU: the same function and the same gradients (max and ReLU commute,
+                // ties included), with the ReLU and its backward on a tensor window² times smaller
+                Block pool = blocks.get(b + 1);
+                this.blocks.add(factory.create(pool, in, layout));
+                this.blocks.add(factory.create(block, pool.outputShape(in), layout));
+                b++;
             } else {
                 this.blocks.add(factory.create(block, in, layout));
             }
@@ -179,6 +186,12 @@ public final class Nd4jStage implements Stage<INDArray> {
         this.initialParams = List.copyOf(initialParams);
         // a stage without parameters (pooling, flatten) has no weights to remember
         this.history = layout.size() == 0 ? new LatestHistory<>() : weights.newHistory(delay, Nd4jVectors.INSTANCE);
+    }
+
+    private static boolean reluBeforeMaxPool(List<Block> blocks, int b) {
+        return b + 1 < blocks.size()
+                && blocks.get(b) instanceof Block.Act a && a.activation() == org.layerpipe.core.model.Activation.RELU
+                && blocks.get(b + 1) instanceof Block.Pool p && p.type() == Block.Pool.PoolType.MAX;
     }
 
     static NativeBlock create(Block block, Shape in, ParamLayout layout) {

@@ -23,7 +23,6 @@ final class ResidualBlock extends NativeBlock {
         final State[] shortcut;
         final INDArray[] mainOut;
         final INDArray[] shortcutOut;
-        INDArray sum;
 
         ResidualState(List<NativeBlock> main, List<NativeBlock> shortcut) {
             this.main = main.stream().map(NativeBlock::newState).toArray(State[]::new);
@@ -34,7 +33,7 @@ final class ResidualBlock extends NativeBlock {
 
         @Override
         long savedBytes() {
-            long b = Buffers.bytes(sum);
+            long b = 0;
             for (int i = 0; i < main.length; i++) {
                 b += Buffers.bytes(mainOut[i]) + main[i].savedBytes();
             }
@@ -47,8 +46,7 @@ final class ResidualBlock extends NativeBlock {
 
     private final List<NativeBlock> main = new ArrayList<>();
     private final List<NativeBlock> shortcut = new ArrayList<>();
-    private final NativeOp relu = new NativeOp("relu", new long[0], 0.0);
-    private final NativeOp reluBackward = new NativeOp("relu_bp", new long[0], 0.0);
+    private final ActivationOps relu = new ActivationOps(Activation.RELU);
     private INDArray gradSum;
     private INDArray[] mainGrad;
     private INDArray[] shortcutGrad;
@@ -89,9 +87,9 @@ final class ResidualBlock extends NativeBlock {
         s.x = x;
         INDArray a = chain(main, s.main, s.mainOut, x, w, training);
         INDArray b = shortcut.isEmpty() ? x : chain(shortcut, s.shortcut, s.shortcutOut, x, w, training);
-        s.sum = Buffers.ensure(s.sum, x.dataType(), out.shape());
-        Nd4j.exec(new AddOp(a, b, s.sum));
-        relu.run(s.sum, out);
+        s.y = out;
+        Nd4j.exec(new AddOp(a, b, out));
+        relu.forward(out, out);
         return out;
     }
 
@@ -110,7 +108,7 @@ final class ResidualBlock extends NativeBlock {
     void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State state, INDArray gradIn) {
         ResidualState s = (ResidualState) state;
         gradSum = Buffers.ensure(gradSum, g.dataType(), g.shape());
-        reluBackward.run(s.sum, g, gradSum);
+        relu.backward(null, s.y, g, gradSum);
         INDArray fromMain = chainBackward(main, s.main, mainGrad, gradSum, w, gw, accumulate, s.x,
                 shortcut.isEmpty() ? gradIn : null, gradIn != null);
         if (shortcut.isEmpty()) {
