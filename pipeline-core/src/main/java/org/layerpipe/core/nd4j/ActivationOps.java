@@ -2,7 +2,6 @@ package org.layerpipe.core.nd4j;
 
 import org.layerpipe.core.model.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Sign;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
@@ -19,6 +18,7 @@ final class ActivationOps {
     private final Activation activation;
     private final NativeOp forward;
     private final NativeOp backward;
+    private final NativeOp multiply = NativeOp.of("multiply");
     private INDArray mask;
 
     ActivationOps(Activation activation) {
@@ -68,7 +68,7 @@ final class ActivationOps {
             case RELU -> {
                 mask = Buffers.ensure(mask, y.dataType(), y.shape());
                 Nd4j.exec(new Sign(y, mask));
-                Nd4j.exec(new MulOp(g, mask, gradPre));
+                multiply.run(g, mask, gradPre);
             }
             case TANH, SIGMOID -> backward.run(pre, g, gradPre);
             default -> gradPre.assign(g);

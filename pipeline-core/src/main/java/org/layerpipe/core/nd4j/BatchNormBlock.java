@@ -2,10 +2,6 @@ package org.layerpipe.core.nd4j;
 
 import org.layerpipe.core.model.Shape;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Batch normalization over channels (images, NCHW) or features (flat), with Deeplearning4j's
@@ -51,12 +47,17 @@ final class BatchNormBlock extends NativeBlock {
     private final long[] channelShape;
     private INDArray xhat;
     private INDArray tmp;
-    private INDArray std;
+    private INDArray invStd;
     private INDArray sumG;
     private INDArray sumGx;
     private INDArray coefficient;
     private INDArray runningVar;
-    private INDArray nextVar;
+    private double[] hostA;
+    private double[] hostB;
+    private double[] hostC;
+    private double[] hostD;
+    private double[] hostE;
+    private double[] hostF;
 
     BatchNormBlock(Shape in, ParamLayout layout) {
         super(in, in);
@@ -90,15 +91,19 @@ final class BatchNormBlock extends NativeBlock {
     @Override
     INDArray infer(INDArray x, INDArray[] w, State s, INDArray out) {
         runningVar = Buffers.ensure(runningVar, x.dataType(), channels);
-        variance(w[runningLogStd], runningVar);
+        double[] logStd = HostMath.read(w[runningLogStd], hostA);
+        hostA = logStd;
+        for (int c = 0; c < logStd.length; c++) {
+            logStd[c] = variance(logStd[c]);
+        }
+        HostMath.write(logStd, runningVar);
         normalize.run(new INDArray[] {x, w[runningMean], runningVar, w[gamma], w[beta]}, out);
         return out;
     }
 
-    /** {@code var ← (10^logStd)²}. */
-    private static void variance(INDArray logStd, INDArray var) {
-        var.assign(logStd).muli(LN10_TIMES_2);
-        Transforms.exp(var, false);
+    /** {@code (10^logStd)²}. */
+    private static double variance(double logStd) {
+        return Math.exp(logStd * LN10_TIMES_2);
     }
 
     /** A per-channel vector as [1, C, 1, 1] (or [1, C]), for broadcasting against the activations. */
@@ -113,46 +118,61 @@ final class BatchNormBlock extends NativeBlock {
         long m = g.length() / channels;
         xhat = Buffers.ensure(xhat, dtype, g.shape());
         tmp = Buffers.ensure(tmp, dtype, g.shape());
-        std = Buffers.ensure(std, dtype, channels);
+        invStd = Buffers.ensure(invStd, dtype, channels);
         sumG = Buffers.ensure(sumG, dtype, channels);
         sumGx = Buffers.ensure(sumGx, dtype, channels);
         coefficient = Buffers.ensure(coefficient, dtype, channels);
+        int n = (int) channels;
+        double[] mean = hostA = HostMath.read(s.mean, hostA);
+        double[] var = hostB = HostMath.read(s.var, hostB);
+        double[] c = hostC = hostC == null || hostC.length != n ? new double[n] : hostC;
 
-        // 1/σ, then x̂ = (x − μ)/σ
-        std.assign(s.var).addi(EPS);
-        Transforms.sqrt(std, false);
-        std.rdivi(1.0);
+        // x̂ = (x − μ)/σ
+        for (int i = 0; i < n; i++) {
+            c[i] = 1.0 / Math.sqrt(var[i] + EPS);
+        }
+        HostMath.write(c, invStd);
         subtract.run(s.x, perChannel(s.mean), xhat);
-        multiply.run(xhat, perChannel(std), xhat);
+        multiply.run(xhat, perChannel(invStd), xhat);
         sum.run(g, sumG);
-        Nd4j.exec(new MulOp(g, xhat, tmp));
+        multiply.run(g, xhat, tmp);
         sum.run(tmp, sumGx);
 
         if (gradIn != null) {
             // ∂x = γ/σ · (g − Σg/m − x̂·Σ(g·x̂)/m)
-            coefficient.assign(sumGx).divi(m);
+            double[] sg = hostD = HostMath.read(sumG, hostD);
+            double[] sgx = hostE = HostMath.read(sumGx, hostE);
+            double[] gam = hostF = HostMath.read(w[gamma], hostF);
+            for (int i = 0; i < n; i++) {
+                sgx[i] /= m;
+                sg[i] /= m;
+                gam[i] *= c[i];
+            }
+            HostMath.write(sgx, coefficient);
             multiply.run(xhat, perChannel(coefficient), tmp);
-            Nd4j.exec(new SubOp(g, tmp, gradIn));
-            coefficient.assign(sumG).divi(m);
+            subtract.run(g, tmp, gradIn);
+            HostMath.write(sg, coefficient);
             subtract.run(gradIn, perChannel(coefficient), gradIn);
-            coefficient.assign(w[gamma]).muli(std);
+            HostMath.write(gam, coefficient);
             multiply.run(gradIn, perChannel(coefficient), gradIn);
         }
-        write(sumGx, gw[gamma], accumulate);
-        write(sumG, gw[beta], accumulate);
+        HostMath.write(sumGx, gw[gamma], accumulate);
+        HostMath.write(sumG, gw[beta], accumulate);
 
         // running mean: (1 − d)(μ_run − μ_batch)
-        coefficient.assign(w[runningMean]).subi(s.mean).muli(1 - DECAY);
-        write(coefficient, gw[runningMean], accumulate);
+        double[] run = hostD = HostMath.read(w[runningMean], hostD);
+        for (int i = 0; i < n; i++) {
+            c[i] = (1 - DECAY) * (run[i] - mean[i]);
+        }
+        HostMath.write(c, coefficient);
+        HostMath.write(coefficient, gw[runningMean], accumulate);
         // running log10 std: ½·log10(σ²_run / (d·σ²_run + (1 − d)·σ²_batch))
-        runningVar = Buffers.ensure(runningVar, dtype, channels);
-        nextVar = Buffers.ensure(nextVar, dtype, channels);
-        variance(w[runningLogStd], runningVar);
-        nextVar.assign(runningVar).muli(DECAY);
-        Nd4j.getBlasWrapper().level1().axpy(channels, 1 - DECAY, s.var, nextVar);
-        coefficient.assign(runningVar).divi(nextVar);
-        Transforms.log(coefficient, false);
-        coefficient.divi(LN10_TIMES_2);
-        write(coefficient, gw[runningLogStd], accumulate);
+        double[] logStd = hostE = HostMath.read(w[runningLogStd], hostE);
+        for (int i = 0; i < n; i++) {
+            double before = variance(logStd[i]);
+            c[i] = Math.log(before / (DECAY * before + (1 - DECAY) * var[i])) / LN10_TIMES_2;
+        }
+        HostMath.write(c, coefficient);
+        HostMath.write(coefficient, gw[runningLogStd], accumulate);
     }
 }

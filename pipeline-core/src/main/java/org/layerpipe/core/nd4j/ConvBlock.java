@@ -95,13 +95,13 @@ final class ConvBlock extends NativeBlock {
             }
             backward.run(new INDArray[] {s.x, w[weights], w[bias], gz}, gi, gW, gB);
             if (accumulate) {
-                gw[bias].addi(gB);
+                HostMath.axpy(1.0, gB, gw[bias]);
             }
         } else {
             backward.run(new INDArray[] {s.x, w[weights], gz}, gi, gW);
         }
         if (accumulate) {
-            gw[weights].addi(gW);
+            HostMath.axpy(1.0, gW, gw[weights]);
         }
     }
 }

@@ -30,6 +30,7 @@ final class DenseBlock extends NativeBlock {
     private final NativeOp weightGradAdd = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 1.0);
     private final NativeOp inputGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0);
     private final NativeOp biasGrad = NativeOp.of("reduce_sum", 0);
+    private final NativeOp biasAdd = NativeOp.of("biasadd");
     private INDArray gradPre;
     private INDArray biasScratch;
 
@@ -66,7 +67,7 @@ final class DenseBlock extends NativeBlock {
 
     private void affine(INDArray x, INDArray[] w, INDArray z) {
         forward.run(x, w[weights], z);
-        z.addiRowVector(w[bias]);
+        biasAdd.run(z, w[bias], z);
     }
 
     @Override
@@ -82,7 +83,7 @@ final class DenseBlock extends NativeBlock {
         if (accumulate) {
             biasScratch = Buffers.ensure(biasScratch, g.dataType(), gw[bias].shape());
             biasGrad.run(gz, biasScratch);
-            gw[bias].addi(biasScratch);
+            HostMath.axpy(1.0, biasScratch, gw[bias]);
         } else {
             biasGrad.run(gz, gw[bias]);
         }

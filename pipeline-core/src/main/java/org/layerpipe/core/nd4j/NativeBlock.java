@@ -74,12 +74,4 @@ abstract class NativeBlock {
         return false;
     }
 
-    /** {@code dst ← src} or {@code dst ← dst + src}. */
-    static void write(INDArray src, INDArray dst, boolean accumulate) {
-        if (accumulate) {
-            dst.addi(src);
-        } else {
-            dst.assign(src);
-        }
-    }
 }

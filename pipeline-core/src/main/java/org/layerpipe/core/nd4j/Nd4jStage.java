@@ -21,7 +21,6 @@ import org.layerpipe.core.weights.WeightHistory;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -450,10 +449,11 @@ public final class Nd4jStage implements Stage<INDArray> {
             if (!plain) {
                 INDArray v = range(velocity, r);
                 if (sgd.momentum() > 0) {
-                    v.muli(sgd.momentum());
+                    HostMath.scale(sgd.momentum(), v);
                     axpy(perExample, g, v);
                 } else {
-                    Nd4j.exec(new ScalarMultiplication(g, null, v, perExample));
+                    HostMath.copy(g, v);
+                    HostMath.scale(perExample, v);
                 }
                 if (sgd.weightDecay() > 0) {
                     axpy(sgd.weightDecay(), w, v);
@@ -463,7 +463,8 @@ public final class Nd4jStage implements Stage<INDArray> {
             }
             if (keepApplied) {
                 INDArray a = range(applied, r);
-                Nd4j.exec(new ScalarMultiplication(step, null, a, scale));
+                HostMath.copy(step, a);
+                HostMath.scale(scale, a);
                 axpy(1.0, a, w);
             } else {
                 axpy(scale, step, w);
@@ -474,7 +475,8 @@ public final class Nd4jStage implements Stage<INDArray> {
             INDArray g = range(gradients, r);
             if (keepApplied) {
                 INDArray a = range(applied, r);
-                Nd4j.exec(new ScalarMultiplication(g, null, a, -1.0));
+                HostMath.copy(g, a);
+                HostMath.scale(-1.0, a);
             }
             axpy(-1.0, g, w);
         }
@@ -485,7 +487,7 @@ public final class Nd4jStage implements Stage<INDArray> {
     }
 
     private static void axpy(double a, INDArray x, INDArray y) {
-        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+        HostMath.axpy(a, x, y);
     }
 
     /** Inference-mode output of this stage (class probabilities from the last stage); valid until the next call. */

@@ -19,17 +19,17 @@ public final class Nd4jVectors implements VectorOps<INDArray> {
 
     @Override
     public void copy(INDArray src, INDArray dst) {
-        dst.assign(src);
+        HostMath.copy(src, dst);
     }
 
     @Override
     public void scale(INDArray v, double a) {
-        v.muli(a);
+        HostMath.scale(a, v);
     }
 
     @Override
     public void axpy(double a, INDArray x, INDArray y) {
-        Nd4j.getBlasWrapper().level1().axpy(y.length(), a, x, y);
+        HostMath.axpy(a, x, y);
     }
 
     @Override

@@ -7,8 +7,6 @@ import org.layerpipe.core.model.Activation;
 import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.Shape;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * ResNet basic block {@code y = relu(bn(conv(relu(bn(conv_s(x))))) + shortcut(x))}, the
@@ -47,6 +45,7 @@ final class ResidualBlock extends NativeBlock {
     private final List<NativeBlock> main = new ArrayList<>();
     private final List<NativeBlock> shortcut = new ArrayList<>();
     private final ActivationOps relu = new ActivationOps(Activation.RELU);
+    private final NativeOp add = NativeOp.of("add");
     private INDArray gradSum;
     private INDArray[] mainGrad;
     private INDArray[] shortcutGrad;
@@ -88,7 +87,7 @@ final class ResidualBlock extends NativeBlock {
         INDArray a = chain(main, s.main, s.mainOut, x, w, training);
         INDArray b = shortcut.isEmpty() ? x : chain(shortcut, s.shortcut, s.shortcutOut, x, w, training);
         s.y = out;
-        Nd4j.exec(new AddOp(a, b, out));
+        add.run(a, b, out);
         relu.forward(out, out);
         return out;
     }
@@ -113,14 +112,14 @@ final class ResidualBlock extends NativeBlock {
                 shortcut.isEmpty() ? gradIn : null, gradIn != null);
         if (shortcut.isEmpty()) {
             if (gradIn != null) {
-                gradIn.addi(gradSum);
+                add.run(gradIn, gradSum, gradIn);
             }
             return;
         }
         shortcutIn = gradIn == null ? null : Buffers.ensure(shortcutIn, g.dataType(), gradIn.shape());
         chainBackward(shortcut, s.shortcut, shortcutGrad, gradSum, w, gw, accumulate, s.x, shortcutIn, gradIn != null);
         if (gradIn != null) {
-            Nd4j.exec(new AddOp(fromMain, shortcutIn, gradIn));
+            add.run(fromMain, shortcutIn, gradIn);
         }
     }
 

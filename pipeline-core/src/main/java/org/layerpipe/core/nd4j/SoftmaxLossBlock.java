@@ -2,8 +2,6 @@ package org.layerpipe.core.nd4j;
 
 import org.layerpipe.core.model.Shape;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Softmax with multi-class cross-entropy on logits, as DL4J's {@code LossLayer(MCXENT, SOFTMAX)}:
@@ -17,6 +15,7 @@ final class SoftmaxLossBlock extends NativeBlock {
     }
 
     private final NativeOp softmax = NativeOp.of("softmax", 1);
+    private final NativeOp subtract = NativeOp.of("subtract");
     private INDArray probabilities;
 
     SoftmaxLossBlock(Shape in) {
@@ -28,7 +27,7 @@ final class SoftmaxLossBlock extends NativeBlock {
         probabilities = Buffers.ensure(probabilities, z.dataType(), z.shape());
         softmax.run(z, probabilities);
         if (gradIn != null) {
-            Nd4j.exec(new SubOp(probabilities, labels, gradIn));
+            subtract.run(probabilities, labels, gradIn);
         }
         int n = (int) z.size(0);
         int k = (int) z.size(1);
