@@ -3,9 +3,11 @@ package org.layerpipe.bench;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,60 +24,157 @@ import org.layerpipe.core.weights.WeightMode;
 
 /**
  * {@code bin/layerpipe bench}: pipelined training against plain Deeplearning4j, measured side
- * by side in one run on this machine and real Fashion-MNIST, and the weight-history memory
- * of ResNet-18. Each measurement runs in a fresh JVM with its own thread settings
- * ({@code OMP_NUM_THREADS}, {@code OMP_WAIT_POLICY=PASSIVE}), so none inherits another's
- * warm caches or thread pools.
+ * by side in one run on this machine, and the weight-history memory of ResNet-18. Each
+ * measurement runs in a fresh JVM with its own thread settings ({@code OMP_NUM_THREADS},
+ * {@code OMP_WAIT_POLICY=PASSIVE}), so none inherits another's warm caches or thread pools.
+ * Per model: DL4J's {@code fit} with 1 thread and with every core, ours at M = 1 (every core)
+ * and at M = 2 (one thread per stage) with LATEST, EMA and STASH weights interleaved in one
+ * JVM on one partition, for the overhead of each weight history. Prints two tables and,
+ * with {@code --json}, writes the same figures for scripts.
  *
- * <p>Flags: {@code --models mlp,wide-mlp,cnn} and {@code --steps N} (scales every model's default step count).
+ * <p>Flags ({@link BenchFlags}, each {@code --name value} or {@code --name=value}):
+ * {@code --models mlp,wide-mlp,cnn[,resnet18]}, {@code --scale X} (factor on every model's
+ * default step count), {@code --rounds R}, {@code --batch N}, {@code --json FILE},
+ * {@code --help}. An unknown flag or bad value prints one sentence and exits with 2.
  */
 public final class Benchmark {
 
-    private static final Map<String, Integer> DEFAULT_STEPS = Map.of("mlp", 400, "wide-mlp", 60, "cnn", 24);
+    private static final List<String> CHILD_JVM = List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=4g",
+            "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=error",
+            "-Dorg.slf4j.simpleLogger.log.org.deeplearning4j.nn.conf.inputs=error");
 
     private Benchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> models = List.of("mlp", "wide-mlp", "cnn");
-        double scale = 1.0;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--models" -> models = List.of(args[++i].split(","));
-                case "--scale" -> scale = Double.parseDouble(args[++i]);
-                case "-h", "--help" -> {
-                    System.out.println("usage: layerpipe bench [--models mlp,wide-mlp,cnn] [--scale 1.0]");
-                    return;
+        int code = run(args, System.out, System.err);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * The whole command: 0 when done, 2 for a usage error (one sentence on {@code err}, nothing
+     * measured). A failed measurement throws, with the child's last lines.
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        BenchFlags flags;
+        try {
+            flags = BenchFlags.parse(args);
+            if (flags.help()) {
+                out.print(BenchFlags.USAGE);
+                return 0;
+            }
+            if (flags.json() != null) {
+                Path parent = Path.of(flags.json()).toAbsolutePath().getParent();
+                if (parent != null && !Files.isDirectory(parent)) {
+                    // checked now, not after minutes of measuring
+                    throw new BenchFlags.UsageException("--json " + flags.json() + ": folder " + parent + " does not exist; create it or name another file");
                 }
-                default -> {
-                    System.err.println("error: unknown flag " + args[i] + ": use --models or --scale");
-                    System.exit(2);
+            }
+        } catch (BenchFlags.UsageException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.printf(Locale.ROOT, "LayerPipe2 benchmark: %d cores, float, LayerPipe2 schedule; Fashion-MNIST for mlp, wide-mlp and cnn,"
+                + " synthetic CIFAR-shaped data for resnet18%n%n", cores);
+        List<ModelResult> results = new ArrayList<>();
+        for (String name : flags.models()) {
+            results.add(measure(BenchModel.of(name), flags, cores, out));
+        }
+
+        out.println();
+        out.println("Throughput (samples/s; higher is better; ours M=2 uses pipeline-aware EMA):");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(ModelResult.throughputHeader(cores));
+        results.forEach(r -> rows.add(r.throughputRow()));
+        out.print(render(rows));
+        out.println();
+        out.println("Milliseconds per step (lower is better); M=2 with LATEST, EMA and STASH on one partition, interleaved in one JVM,"
+                + " best round each.");
+        out.println("Memory per step (EMA runs, last round, read after GC): growth of the resident set (it keeps the peak of uncollected"
+                + " garbage) and of the live ND4J objects (a leak shows here), Java heap allocated:");
+        List<String[]> steps = new ArrayList<>();
+        steps.add(ModelResult.stepHeader());
+        results.forEach(r -> steps.add(r.stepRow()));
+        out.print(render(steps));
+        out.println();
+        out.print(weightMemoryTable());
+
+        if (flags.json() != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("cores", cores);
+            doc.put("schedule", "layerpipe2");
+            doc.put("dtype", "float");
+            doc.put("models", results.stream().map(ModelResult::json).toList());
+            Files.writeString(Path.of(flags.json()), BenchJson.write(doc), StandardCharsets.UTF_8);
+            out.println();
+            out.println("wrote " + flags.json());
+        }
+        return 0;
+    }
+
+    private static ModelResult measure(BenchModel model, BenchFlags flags, int cores, PrintStream out) throws IOException, InterruptedException {
+        int batch = flags.batch() > 0 ? flags.batch() : model.batch();
+        int steps = model.steps(flags.scale());
+        int warmup = model.warmup(steps);
+        int rounds = flags.rounds() > 0 ? flags.rounds() : model.defaultRounds();
+        out.printf(Locale.ROOT, "measuring %s (batch %d, %d steps per round, %d round%s):", model.label(), batch, steps, rounds,
+                rounds == 1 ? "" : "s");
+        List<String> common = List.of(model.label(), String.valueOf(batch), String.valueOf(steps), String.valueOf(warmup), String.valueOf(rounds));
+        Measurement d1 = null;
+        Measurement dn = null;
+        if (model.hasDl4jReference()) {
+            d1 = child(out, "dl4j 1 thr", 1, "dl4j", common).get("dl4j");
+            dn = child(out, "dl4j " + cores + " thr", cores, "dl4j", common).get("dl4j");
+        } else {
+            out.print(" (no DL4J reference: MultiLayerNetwork cannot hold residual blocks)");
+        }
+        String ema = Measure.weights("ema").label();
+        Measurement m1 = child(out, "M=1", cores, "pipeline", common, "1", "ema").get(ema);
+        Map<String, Measurement> m2 = child(out, "M=2", Math.max(1, cores / 2), "pipeline", common, "2", "latest,ema,stash");
+        out.println();
+        return new ModelResult(model.label(), batch, steps, rounds, d1, dn, m1,
+                m2.get(Measure.weights("latest").label()), m2.get(ema), m2.get(Measure.weights("stash").label()));
+    }
+
+    /** Runs one {@link Measure} JVM with {@code threads} native threads; its measurements by weight mode. */
+    private static Map<String, Measurement> child(PrintStream out, String label, int threads, String what, List<String> common,
+                                                  String... more) throws IOException, InterruptedException {
+        out.print(" " + label);
+        out.flush();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(CHILD_JVM);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Measure.class.getName(), what));
+        cmd.addAll(common);
+        cmd.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        Process p = pb.start();
+        Map<String, Measurement> result = new LinkedHashMap<>();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                output.add(line);
+                if (line.startsWith(Measurement.PREFIX)) {
+                    Measurement m = Measurement.parse(line);
+                    result.put(m.weights(), m);
                 }
             }
         }
-        int cores = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "LayerPipe2 benchmark: %d cores, batch 64, float, real Fashion-MNIST, LayerPipe2 schedule with EMA%n%n", cores);
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"model", "dl4j 1 thr", "dl4j " + cores + " thr", "ours M=1", "ours M=2", "M=2 / best dl4j",
-                "M=2 / M=1", "M=1 / best dl4j", "efficiency M=2", "busy M=2", "partition M=2"});
-        for (String model : models) {
-            int steps = (int) Math.max(5, Math.round(DEFAULT_STEPS.getOrDefault(model, 50) * scale));
-            System.out.println("measuring " + model + " (" + steps + " minibatches per measurement) ...");
-            String n = String.valueOf(steps);
-            Map<String, String> d1 = child(1, "dl4j", model, n);
-            Map<String, String> dn = child(cores, "dl4j", model, n);
-            Map<String, String> m1 = child(cores, "pipeline", model, n, "1");
-            Map<String, String> m2 = child(Math.max(1, cores / 2), "pipeline", model, n, "2");
-            double best = Math.max(num(d1), num(dn));
-            rows.add(new String[] {model, f0(num(d1)), f0(num(dn)), f0(num(m1)), f0(num(m2)),
-                    f2(num(m2) / best) + "x", f2(num(m2) / num(m1)) + "x", f2(num(m1) / best) + "x",
-                    m2.get("efficiency"), m2.get("busy"), m2.get("partition")});
+        if (p.waitFor() != 0 || result.isEmpty()) {
+            throw new IllegalStateException("measurement " + what + " " + String.join(" ", common) + " " + String.join(" ", more) + " failed:\n"
+                    + String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
         }
-        System.out.println();
-        System.out.println("Throughput (samples/s; higher is better):");
-        System.out.print(render(rows));
-        System.out.println();
-        System.out.println("Weight-history memory of ResNet-18 on CIFAR-100 (float, LayerPipe2, partition balanced by estimated MACs):");
+        return result;
+    }
+
+    private static String weightMemoryTable() {
         ModelSpec resnet = Models.resnet18(new Shape.Image(3, 32, 32), 100);
         List<String[]> mem = new ArrayList<>();
         mem.add(new String[] {"M", "partition", "STASH", "EMA", "STASH / EMA"});
@@ -83,58 +182,17 @@ public final class Benchmark {
             Partition p = BalancedPartitioner.partition(resnet.estimatedCosts(), m);
             long stash = WeightMemory.totalPeakBytes(WeightMode.STASH, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
             long ema = WeightMemory.totalPeakBytes(WeightMode.EMA, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
-            mem.add(new String[] {String.valueOf(m), p.toString(), WeightMemory.human(stash), WeightMemory.human(ema), f2((double) stash / ema) + "x"});
+            mem.add(new String[] {String.valueOf(m), p.toString(), WeightMemory.human(stash), WeightMemory.human(ema),
+                String.format(Locale.ROOT, "%.2fx", (double) stash / ema)});
         }
-        System.out.print(render(mem));
-    }
-
-    private static Map<String, String> child(int threads, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=4g", "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=error",
-                "-cp", System.getProperty("java.class.path"), Measure.class.getName()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        Process p = pb.start();
-        Map<String, String> result = new HashMap<>();
-        List<String> output = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith("RESULT ")) {
-                    for (String kv : line.substring(7).split(" ")) {
-                        String[] parts = kv.split("=", 2);
-                        result.put(parts[0], parts[1]);
-                    }
-                }
-            }
-        }
-        if (p.waitFor() != 0 || result.isEmpty()) {
-            throw new IllegalStateException("measurement " + String.join(" ", args) + " failed:\n"
-                    + String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
-        }
-        return result;
-    }
-
-    private static double num(Map<String, String> r) {
-        return Double.parseDouble(r.get("samples_per_second"));
-    }
-
-    private static String f0(double v) {
-        return String.format(Locale.ROOT, "%.0f", v);
-    }
-
-    private static String f2(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
+        return "Weight-history memory of ResNet-18 on CIFAR-100 (float, LayerPipe2, partition balanced by estimated MACs):\n" + render(mem);
     }
 
     static String render(List<String[]> rows) {
-        Map<Integer, Integer> w = new LinkedHashMap<>();
+        int[] w = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
-                w.merge(i, r[i].length(), Math::max);
+                w[i] = Math.max(w[i], r[i].length());
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -142,13 +200,13 @@ public final class Benchmark {
             String[] r = rows.get(k);
             StringBuilder line = new StringBuilder("|");
             for (int i = 0; i < r.length; i++) {
-                line.append(' ').append(r[i]).append(" ".repeat(w.get(i) - r[i].length())).append(" |");
+                line.append(' ').append(r[i]).append(" ".repeat(w[i] - r[i].length())).append(" |");
             }
             sb.append(line).append('\n');
             if (k == 0) {
                 StringBuilder sep = new StringBuilder("|");
                 for (int i = 0; i < r.length; i++) {
-                    sep.append("-".repeat(w.get(i) + 2)).append('|');
+                    sep.append("-".repeat(w[i] + 2)).append('|');
                 }
                 sb.append(sep).append('\n');
             }

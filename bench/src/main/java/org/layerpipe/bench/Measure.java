@@ -1,16 +1,22 @@
 package org.layerpipe.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.layerpipe.core.data.Batch;
 import org.layerpipe.core.data.Batches;
+import org.layerpipe.core.data.CifarReader;
 import org.layerpipe.core.data.DataSets;
+import org.layerpipe.core.data.Dataset;
 import org.layerpipe.core.data.Normalization;
-import org.layerpipe.core.data.TrainTest;
+import org.layerpipe.core.data.SyntheticData;
 import org.layerpipe.core.execution.ConcurrentExecutor;
 import org.layerpipe.core.execution.LearningRate;
 import org.layerpipe.core.execution.RunResult;
@@ -26,7 +32,6 @@ import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.train.DataConfig;
-import org.layerpipe.core.train.ModelConfig;
 import org.layerpipe.core.weights.EmaRule;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -35,98 +40,189 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One measurement, in a JVM of its own so that thread settings (environment variables) are
- * the process's: {@code Measure dl4j <model> <steps>} times {@code MultiLayerNetwork.fit};
- * {@code Measure pipeline <model> <steps> <stages>} times the pipelined trainer's executor on
- * a balanced partition. Prints one {@code RESULT key=value ...} line.
+ * the process's. Prints one {@link Measurement} line per contender:
+ * <ul>
+ *   <li>{@code Measure dl4j <model> <batch> <steps> <warmup> <rounds>} times
+ *       {@code MultiLayerNetwork.fit};
+ *   <li>{@code Measure pipeline <model> <batch> <steps> <warmup> <rounds> <stages> <weights>}
+ *       times the pipelined executor (LayerPipe2 schedule) for each weight mode in the
+ *       comma-separated {@code weights} ({@code latest}, {@code ema} = pipeline-aware EMA,
+ *       {@code stash}), all on one partition, round by round in alternating order, so that
+ *       the modes share the machine's ups and downs and their ratio is fair.
+ * </ul>
+ * Every round starts with a garbage-collected {@link NativeMemory} reading and ends with
+ * another; the best round's time counts, the last round's memory growth is reported (by then
+ * everything lazily allocated exists).
  */
 public final class Measure {
 
-    private static final int BATCH = 64;
     private static final double LR = 0.01;
+    private static final long SEED = 1;
+    /** Synthetic data: this many distinct minibatches, reused in turn (their values do not change the speed). */
+    private static final int SYNTHETIC_BATCHES = 8;
+
+    /** One timed round: wall time, the executor's figures (none for DL4J), memory growth per step. */
+    private record Round(long wallNanos, RunResult run, double physicalPerStep, double javacppPerStep, double nd4jObjectsPerStep,
+                         double heapPerStep) {
+
+        Round(long wallNanos, RunResult run, NativeMemory before, NativeMemory after, int steps, double heapPerStep) {
+            this(wallNanos, run, after.physicalPerStepSince(before, steps), after.javacppPerStepSince(before, steps),
+                    after.nd4jObjectsPerStepSince(before, steps), heapPerStep);
+        }
+    }
 
     private Measure() {
     }
 
     public static void main(String[] args) {
         String what = args[0];
-        String model = args[1];
-        int steps = Integer.parseInt(args[2]);
-        ModelSpec spec = model(model);
-        List<INDArray[]> data = data(spec, steps);
-        List<INDArray> init = Nd4jLayers.initialParameters(spec, DataType.FLOAT, 1);
-        int warmup = Math.max(3, steps / 10);
+        BenchModel model = BenchModel.of(args[1]);
+        int batch = Integer.parseInt(args[2]);
+        int steps = Integer.parseInt(args[3]);
+        int warmup = Integer.parseInt(args[4]);
+        int rounds = Integer.parseInt(args[5]);
+        ModelSpec spec = model.spec();
+        List<INDArray[]> data = data(model, spec, batch, Math.max(steps, warmup));
+        List<INDArray> init = Nd4jLayers.initialParameters(spec, DataType.FLOAT, SEED);
         if (what.equals("dl4j")) {
-            MultiLayerNetwork net = Nd4jLayers.referenceNetwork(spec, DataType.FLOAT, 1, LR);
-            net.setParams(Nd4j.concat(0, init.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new)));
-            for (int i = 0; i < warmup; i++) {
-                net.fit(data.get(i)[0], data.get(i)[1]);
-            }
-            long t0 = System.nanoTime();
-            for (int i = 0; i < steps; i++) {
-                net.fit(data.get(i)[0], data.get(i)[1]);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "RESULT samples_per_second=%.1f ms_per_step=%.2f%n", steps * BATCH / seconds, seconds * 1000 / steps);
+            System.out.println(dl4j(spec, init, data, batch, steps, warmup, rounds).line());
             return;
         }
-        int stages = Integer.parseInt(args[3]);
-        double[] costs = BlockProfiler.profile(spec, BATCH, DataType.FLOAT, 1);
-        Partition partition = BalancedPartitioner.partition(costs, stages);
+        int stages = Integer.parseInt(args[6]);
+        List<WeightSettings> modes = new ArrayList<>();
+        for (String w : args[7].split(",")) {
+            modes.add(weights(w));
+        }
+        Partition partition = stages == 1 ? Partition.of(spec.numBlocks())
+                : BalancedPartitioner.partition(BlockProfiler.profile(spec, model.profileBatch(batch), DataType.FLOAT, SEED), stages);
+        for (Measurement m : pipeline(spec, partition, init, data, batch, steps, warmup, rounds, modes)) {
+            System.out.println(m.line());
+        }
+    }
+
+    /** The weight setting a child argument names: {@code latest}, {@code ema} (pipeline-aware) or {@code stash}. */
+    static WeightSettings weights(String name) {
+        return switch (name) {
+            case "latest" -> WeightSettings.latest();
+            case "ema" -> WeightSettings.ema(EmaRule.PIPELINE_AWARE);
+            case "stash" -> WeightSettings.stash();
+            default -> throw new IllegalArgumentException("unknown weight mode '" + name + "': use latest, ema or stash");
+        };
+    }
+
+    private static Measurement dl4j(ModelSpec spec, List<INDArray> init, List<INDArray[]> data, int batch, int steps, int warmup, int rounds) {
+        MultiLayerNetwork net = Nd4jLayers.referenceNetwork(spec, DataType.FLOAT, SEED, LR);
+        net.setParams(Nd4j.concat(0, init.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new)));
+        for (int i = 0; i < warmup; i++) {
+            net.fit(data.get(i % data.size())[0], data.get(i % data.size())[1]);
+        }
+        List<Round> done = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            NativeMemory before = NativeMemory.settled();
+            // fit runs on this thread (its native threads are OpenMP's), so this thread's counter is all the heap it allocates
+            long heap0 = HeapMeteredStage.threadAllocatedBytes();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                net.fit(data.get(i % data.size())[0], data.get(i % data.size())[1]);
+            }
+            long wall = System.nanoTime() - t0;
+            long heap = HeapMeteredStage.threadAllocatedBytes() - heap0;
+            done.add(new Round(wall, null, before, NativeMemory.settled(), steps, heap0 < 0 ? Double.NaN : (double) heap / steps));
+        }
+        return measurement("dl4j", done, batch, steps, "-");
+    }
+
+    private static List<Measurement> pipeline(ModelSpec spec, Partition partition, List<INDArray> init, List<INDArray[]> data,
+                                              int batch, int steps, int warmup, int rounds, List<WeightSettings> modes) {
+        int stages = partition.numStages();
         int[] delays = new int[stages];
         for (int s = 0; s < stages; s++) {
             delays[s] = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
         }
-        try (Nd4jPipeline pipeline = Nd4jPipeline.build(spec, partition, init, delays, WeightSettings.ema(EmaRule.PIPELINE_AWARE),
-                SgdSettings.PLAIN, DataType.FLOAT)) {
-            UnitSource<INDArray> units = new UnitSource<>() {
-                @Override
-                public INDArray input(int unit) {
-                    return data.get(unit)[0];
-                }
-
-                @Override
-                public INDArray labels(int unit) {
-                    return data.get(unit)[1];
-                }
-            };
-            ConcurrentExecutor.run(Schedule.generate(ScheduleKind.LAYERPIPE2, stages, warmup, 1), pipeline.stages(), units,
-                    LearningRate.constant(LR));
-            RunResult r = ConcurrentExecutor.run(Schedule.generate(ScheduleKind.LAYERPIPE2, stages, steps, 1), pipeline.stages(),
-                    units, LearningRate.constant(LR));
-            double seconds = r.wallNanos() / 1e9;
-            double slowest = 0;
-            StringBuilder busy = new StringBuilder();
-            for (int s = 0; s < stages; s++) {
-                slowest = Math.max(slowest, r.busyNanos()[s] / 1e9);
-                busy.append(s == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.2f", r.busyFractions()[s]));
+        Schedule warm = Schedule.generate(ScheduleKind.LAYERPIPE2, stages, warmup, 1);
+        Schedule timed = Schedule.generate(ScheduleKind.LAYERPIPE2, stages, steps, 1);
+        UnitSource<INDArray> units = new UnitSource<>() {
+            @Override
+            public INDArray input(int unit) {
+                return data.get(unit % data.size())[0];
             }
-            double throughput = steps / seconds;
-            System.out.printf(Locale.ROOT, "RESULT samples_per_second=%.1f ms_per_step=%.2f efficiency=%.3f busy=%s partition=%s%n",
-                    steps * BATCH / seconds, seconds * 1000 / steps, throughput * slowest / steps, busy, partition.toString().replace(' ', '_'));
-        }
-    }
 
-    static ModelSpec model(String name) {
-        Shape.Image in = new Shape.Image(1, 28, 28);
-        return switch (name) {
-            case "mlp" -> new ModelConfig("mlp", List.of(256, 128)).build(in, 10);
-            case "wide-mlp" -> new ModelConfig("mlp", List.of(1024, 1024, 1024, 1024)).build(in, 10);
-            case "cnn" -> new ModelConfig("cnn", List.of()).build(in, 10);
-            default -> throw new IllegalArgumentException("unknown benchmark model " + name + ": use mlp, wide-mlp or cnn");
+            @Override
+            public INDArray labels(int unit) {
+                return data.get(unit % data.size())[1];
+            }
         };
+        Map<WeightSettings, List<Round>> done = new LinkedHashMap<>();
+        modes.forEach(w -> done.put(w, new ArrayList<>()));
+        for (int r = 0; r < rounds; r++) {
+            List<WeightSettings> order = new ArrayList<>(modes);
+            if (r % 2 == 1) {
+                Collections.reverse(order); // LATEST, EMA, STASH, then STASH, EMA, LATEST: no mode always runs first
+            }
+            for (WeightSettings w : order) {
+                // A fresh pipeline per round, closed before the next: only one holds its activations at a time,
+                // which matters for ResNet-18 (several GB each at batch 128).
+                try (Nd4jPipeline pipeline = Nd4jPipeline.build(spec, partition, init, delays, w, SgdSettings.PLAIN, DataType.FLOAT)) {
+                    List<HeapMeteredStage<INDArray>> metered = pipeline.stages().stream().map(HeapMeteredStage<INDArray>::new).toList();
+                    ConcurrentExecutor.run(warm, metered, units, LearningRate.constant(LR));
+                    NativeMemory before = NativeMemory.settled();
+                    metered.forEach(HeapMeteredStage::reset);
+                    RunResult run = ConcurrentExecutor.run(timed, metered, units, LearningRate.constant(LR));
+                    NativeMemory after = NativeMemory.settled();
+                    double heap = 0;
+                    for (HeapMeteredStage<INDArray> s : metered) {
+                        heap += s.allocatedBytes() < 0 ? Double.NaN : s.allocatedBytes();
+                    }
+                    done.get(w).add(new Round(run.wallNanos(), run, before, after, steps, heap / steps));
+                }
+            }
+        }
+        List<Measurement> out = new ArrayList<>();
+        done.forEach((w, list) -> out.add(measurement(w.label(), list, batch, steps, partition.toString())));
+        return out;
     }
 
-    /** Real Fashion-MNIST minibatches, normalised, as arrays both contenders share. */
-    static List<INDArray[]> data(ModelSpec spec, int steps) {
-        TrainTest tt = DataSets.load(new DataConfig("fashion-mnist", "", 0, 0, false), new Configuration());
-        Normalization norm = Normalization.fit(tt.train());
-        List<Batch> batches = Batches.epoch(tt.train(), norm, BATCH, 1, 1, true, false);
+    /** The best round's speed and the last round's memory growth. */
+    private static Measurement measurement(String weights, List<Round> rounds, int batch, int steps, String partition) {
+        Round best = rounds.get(0);
+        for (Round r : rounds) {
+            if (r.wallNanos() < best.wallNanos()) {
+                best = r;
+            }
+        }
+        Round last = rounds.get(rounds.size() - 1);
+        double seconds = best.wallNanos() / 1e9;
+        double efficiency = Double.NaN;
+        String busy = "-";
+        if (best.run() != null) {
+            // the busiest stage's share of the wall time: 1 when it never waited for a neighbour
+            efficiency = 0;
+            StringJoiner j = new StringJoiner(",");
+            for (double f : best.run().busyFractions()) {
+                efficiency = Math.max(efficiency, f);
+                j.add(String.format(Locale.ROOT, "%.2f", f));
+            }
+            busy = j.toString();
+        }
+        return new Measurement(weights, steps * batch / seconds, seconds * 1000 / steps, efficiency, busy, partition,
+                last.physicalPerStep(), last.javacppPerStep(), last.nd4jObjectsPerStep(), last.heapPerStep());
+    }
+
+    /** {@code count} minibatches of the model's data (fewer for synthetic data, reused in turn), as arrays both contenders share. */
+    static List<INDArray[]> data(BenchModel model, ModelSpec spec, int batch, int count) {
+        Dataset train = switch (model.data()) {
+            case FASHION_MNIST -> DataSets.load(new DataConfig("fashion-mnist", "", 0, 0, false), new Configuration()).train();
+            case SYNTHETIC_CIFAR -> SyntheticData.generate("synthetic-cifar", CifarReader.SHAPE, spec.numClasses(),
+                    Math.min(count, SYNTHETIC_BATCHES) * batch, SEED);
+        };
+        Normalization norm = Normalization.fit(train);
+        List<Batch> batches = Batches.epoch(train, norm, batch, SEED, 1, true, false);
+        Shape.Image shape = train.shape();
         List<INDArray[]> out = new ArrayList<>();
-        int warm = Math.max(3, steps / 10);
-        for (int i = 0; i < steps + warm; i++) {
-            Batch b = batches.get(i % batches.size());
-            INDArray x = Nd4j.create(b.features(), new long[] {b.size(), 1, 28, 28}, 'c');
-            INDArray y = Nd4j.zeros(DataType.FLOAT, b.size(), 10);
+        for (int i = 0; i < Math.min(count, batches.size()); i++) {
+            Batch b = batches.get(i);
+            INDArray x = Nd4j.create(b.features(), new long[] {b.size(), shape.channels(), shape.height(), shape.width()}, 'c');
+            INDArray y = Nd4j.zeros(DataType.FLOAT, b.size(), spec.numClasses());
             for (int k = 0; k < b.size(); k++) {
                 y.putScalar(k, b.labels()[k], 1.0);
             }
