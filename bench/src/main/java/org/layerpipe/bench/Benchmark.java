@@ -39,7 +39,8 @@ import org.layerpipe.core.weights.WeightMode;
  */
 public final class Benchmark {
 
-    private static final List<String> CHILD_JVM = List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=4g",
+    private static final List<String> CHILD_JVM = List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.platform.extension=-onednn",
+            "-Dorg.bytedeco.javacpp.maxbytes=4g",
             "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=error",
             "-Dorg.slf4j.simpleLogger.log.org.deeplearning4j.nn.conf.inputs=error");

@@ -34,6 +34,8 @@ abstract class NativeBlock {
 
     final Shape input;
     final Shape output;
+    /** Set by the stage that registered the block's parameters, if it has any. */
+    boolean hasParameters;
 
     NativeBlock(Shape input, Shape output) {
         this.input = input;

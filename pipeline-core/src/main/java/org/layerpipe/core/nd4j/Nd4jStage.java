@@ -80,6 +80,8 @@ public final class Nd4jStage implements Stage<INDArray> {
     private final DataType dtype;
     private final ParamLayout layout = new ParamLayout();
     private final List<NativeBlock> blocks = new ArrayList<>();
+    /** Per block: whether anyone needs the gradient with respect to its input (not so before the first parameters of the first stage). */
+    private final boolean[] inputGradientNeeded;
     private final SoftmaxLossBlock loss;
     /** The last block that writes an output buffer (later ones are views of it), or -1. */
     private final int outputBlock;
@@ -170,6 +172,9 @@ public final class Nd4jStage implements Stage<INDArray> {
             } else {
                 this.blocks.add(factory.create(block, in, layout));
             }
+            if (layout.size() > before) {
+                this.blocks.get(this.blocks.size() - 1).hasParameters = true;
+            }
             long expected = initialParams.get(b).length();
             if (layout.size() - before != expected) {
                 throw new IllegalStateException("stage " + index + ": block " + block.name() + " has " + (layout.size() - before)
@@ -177,6 +182,12 @@ public final class Nd4jStage implements Stage<INDArray> {
             }
         }
         this.loss = lossBlock;
+        this.inputGradientNeeded = new boolean[this.blocks.size()];
+        boolean needed = index > 0;
+        for (int i = 0; i < this.blocks.size(); i++) {
+            inputGradientNeeded[i] = needed;
+            needed |= this.blocks.get(i).hasParameters;
+        }
         int outputAt = -1;
         for (int i = 0; i < this.blocks.size(); i++) {
             outputAt = this.blocks.get(i).outputIsView() ? outputAt : i;
@@ -373,19 +384,21 @@ public final class Nd4jStage implements Stage<INDArray> {
     /** Backward from the last block down to the first; returns the input gradient (null at the first stage). */
     private INDArray backwardThrough(INDArray gradOutput, INDArray[] w, Slot slot, boolean accumulate, long n) {
         INDArray g = gradOutput;
-        for (int i = blocks.size() - 1; i >= 0; i--) {
+        for (int i = blocks.size() - 1; i >= 0 && g != null; i--) {
             NativeBlock b = blocks.get(i);
             long[] shape = Buffers.dims(b.input, n);
             INDArray dest;
-            if (i > 0) {
+            if (!inputGradientNeeded[i]) {
+                dest = null; // blocks before this one have no parameters and nobody upstream needs a gradient
+            } else if (i > 0) {
                 dest = gradBuffers[i] = Buffers.ensure(gradBuffers[i], dtype, shape);
             } else {
-                dest = index == 0 ? null : gradInputs.take(dtype, shape);
+                dest = gradInputs.take(dtype, shape);
             }
             b.backward(g, w, gradientViews, accumulate, slot.states[i], dest);
             g = dest;
         }
-        return g;
+        return index == 0 ? null : g;
     }
 
     /** A stage-owned buffer for the output of a forward whose result nobody downstream reads (recompute, the loss stage, inference). */
