@@ -29,10 +29,12 @@ final class DenseBlock extends NativeBlock {
     private final NativeOp weightGrad = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 0.0);
     private final NativeOp weightGradAdd = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 1.0);
     private final NativeOp inputGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0);
-    private final NativeOp biasGrad = NativeOp.of("reduce_sum", 0);
+    /** Bias gradient {@code 1ᵀ·g} as a matrix product: libnd4j's column reduce_sum is ~10× slower here. */
+    private final NativeOp biasGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0);
+    private final NativeOp biasGradAdd = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 1.0);
     private final NativeOp biasAdd = NativeOp.of("biasadd");
     private INDArray gradPre;
-    private INDArray biasScratch;
+    private INDArray ones;
 
     DenseBlock(Block.Dense d, Shape in, ParamLayout layout) {
         super(in, d.outputShape(in));
@@ -80,13 +82,10 @@ final class DenseBlock extends NativeBlock {
             gz = gradPre;
         }
         (accumulate ? weightGradAdd : weightGrad).run(gz, s.x, gw[weights]);
-        if (accumulate) {
-            biasScratch = Buffers.ensure(biasScratch, g.dataType(), gw[bias].shape());
-            biasGrad.run(gz, biasScratch);
-            HostMath.axpy(1.0, biasScratch, gw[bias]);
-        } else {
-            biasGrad.run(gz, gw[bias]);
+        if (ones == null || ones.size(1) != gz.size(0) || ones.dataType() != gz.dataType()) {
+            ones = org.nd4j.linalg.factory.Nd4j.ones(gz.dataType(), 1, gz.size(0));
         }
+        (accumulate ? biasGradAdd : biasGrad).run(ones, gz, gw[bias].reshape(1, gw[bias].length()));
         if (gradIn != null) {
             inputGrad.run(gz, w[weights], gradIn);
         }
