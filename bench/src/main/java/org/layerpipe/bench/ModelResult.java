@@ -16,7 +16,7 @@ import java.util.Map;
  * @param rounds   timed rounds per measurement (the best counts)
  * @param dl4j1    {@code MultiLayerNetwork.fit}, 1 thread, or {@code null} when DL4J cannot hold the model
  * @param dl4jN    {@code MultiLayerNetwork.fit}, every core, or {@code null}
- * @param m1       ours, one stage, EMA (nothing is stale at M = 1), every core
+ * @param m1       ours, one stage, EMA (nothing is stale at M = 1), the faster of one thread and every core
  * @param m2Latest ours, two stages of one thread each, LATEST weights
  * @param m2Ema    the same, pipeline-aware EMA
  * @param m2Stash  the same, STASH
@@ -108,7 +108,7 @@ public record ModelResult(String model, int batch, int steps, int rounds, Measur
 
     /** Header of the throughput table, for a machine of {@code cores} cores. */
     public static String[] throughputHeader(int cores) {
-        return new String[] {"model", "batch", "dl4j 1 thr", "dl4j " + cores + " thr", "ours M=1", "ours M=2", "M=2 / best dl4j",
+        return new String[] {"model", "batch", "dl4j 1 thr", "dl4j " + cores + " thr", "ours M=1 (best thr)", "ours M=2", "M=2 / best dl4j",
             "M=2 / M=1", "M=1 / best dl4j", "efficiency M=2", "busy M=2", "partition M=2"};
     }
 
