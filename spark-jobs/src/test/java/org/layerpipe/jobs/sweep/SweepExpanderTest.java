@@ -147,6 +147,7 @@ class SweepExpanderTest {
         other.put("ema.rule", "fixed");
         other.put("ema.beta", "0.5");
         other.put("ema.shadow", "true");
+        other.put("activations", "recompute");
         other.put("lr", "0.1");
         other.put("lr_schedule", "cosine");
         other.put("momentum", "0.5");
