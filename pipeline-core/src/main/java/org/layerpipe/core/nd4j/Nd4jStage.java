@@ -111,6 +111,8 @@ public final class Nd4jStage implements Stage<INDArray> {
     private INDArray lossGradient;
     private INDArray inferenceOutput;
 
+    /** The thread that made the device arrays (on the CUDA build, the one bound to the stage's GPU). */
+    private String arraysMadeOn;
     private long activationBytes;
     private long peakActivationBytes;
     private long version;
@@ -237,6 +239,7 @@ public final class Nd4jStage implements Stage<INDArray> {
         if (master != null) {
             return;
         }
+        arraysMadeOn = Thread.currentThread().getName();
         long n = layout.size();
         master = Nd4j.zeros(dtype, n);
         long offset = 0;
@@ -546,6 +549,11 @@ public final class Nd4jStage implements Stage<INDArray> {
     @Override
     public ReconstructionStats drainReconstructionStats() {
         return history.drainReconstructionStats();
+    }
+
+    /** Name of the thread that made the stage's device arrays, or null before its first use. */
+    String arraysMadeOn() {
+        return arraysMadeOn;
     }
 
     /** Gradients summed since the last update (tests read them for gradient checks). */
