@@ -101,6 +101,8 @@ public final class Nd4jStage implements Stage<INDArray> {
     private INDArray[] gradientViews;
     private INDArray working;
     private INDArray applied;
+    /** The update just applied ({@code W_new − W_old}), when the history reads it: {@link #applied} or the gradient buffer. */
+    private INDArray appliedUpdate;
     private INDArray velocity;
     private List<long[]> trainedRanges;
     private List<long[]> statisticRanges;
@@ -438,63 +440,75 @@ public final class Nd4jStage implements Stage<INDArray> {
         }
         history.beforeUpdate(version, master);
         boolean keepApplied = history.needsAppliedUpdate() && layout.size() > 0;
-        if (keepApplied && applied == null) {
-            applied = Nd4j.zeros(dtype, layout.size());
-        }
+        appliedUpdate = null;
         if (layout.size() > 0) {
             applyUpdate(learningRate, keepApplied);
         }
         version++;
-        history.afterUpdate(version, keepApplied ? applied : null, master);
+        history.afterUpdate(version, appliedUpdate, master);
         examplesAccumulated = 0;
         backwardsSinceUpdate = 0;
     }
 
-    /** {@code W ← W + Δ} with {@code Δ = −η·v} on trained entries and {@code Δ = −(running-statistic delta)} on the rest; Δ kept in {@code applied} when the history needs it. */
+    /**
+     * {@code W ← W + Δ} with {@code Δ = −η·v} on trained entries and {@code Δ = −(running-statistic
+     * delta)} on the rest. When the history needs Δ it is left in {@link #appliedUpdate} — for plain
+     * SGD in the gradient buffer itself (free until the next backward overwrites it), which saves a
+     * pass over the weights.
+     */
     private void applyUpdate(double lr, boolean keepApplied) {
         double perExample = 1.0 / examplesAccumulated;
         boolean plain = sgd.momentum() == 0 && sgd.weightDecay() == 0;
         if (!plain && velocity == null) {
             velocity = Nd4j.zeros(dtype, layout.size());
         }
+        if (keepApplied && !plain && applied == null) {
+            applied = Nd4j.zeros(dtype, layout.size());
+        }
+        appliedUpdate = !keepApplied ? null : plain ? gradients : applied;
         for (long[] r : trainedRanges) {
             INDArray w = range(master, r);
             INDArray g = range(gradients, r);
-            INDArray step = g;
-            double scale = -lr * perExample;
-            if (!plain) {
-                INDArray v = range(velocity, r);
-                if (sgd.momentum() > 0) {
-                    HostMath.scale(sgd.momentum(), v);
-                    axpy(perExample, g, v);
+            if (plain) {
+                if (keepApplied) {
+                    HostMath.scale(-lr * perExample, g);
+                    axpy(1.0, g, w);
                 } else {
-                    HostMath.copy(g, v);
-                    HostMath.scale(perExample, v);
+                    axpy(-lr * perExample, g, w);
                 }
-                if (sgd.weightDecay() > 0) {
-                    axpy(sgd.weightDecay(), w, v);
-                }
-                step = v;
-                scale = -lr;
+                continue;
+            }
+            INDArray v = range(velocity, r);
+            if (sgd.momentum() > 0) {
+                HostMath.scale(sgd.momentum(), v);
+                axpy(perExample, g, v);
+            } else {
+                HostMath.copy(g, v);
+                HostMath.scale(perExample, v);
+            }
+            if (sgd.weightDecay() > 0) {
+                axpy(sgd.weightDecay(), w, v);
             }
             if (keepApplied) {
                 INDArray a = range(applied, r);
-                HostMath.copy(step, a);
-                HostMath.scale(scale, a);
+                HostMath.copy(v, a);
+                HostMath.scale(-lr, a);
                 axpy(1.0, a, w);
             } else {
-                axpy(scale, step, w);
+                axpy(-lr, v, w);
             }
         }
         for (long[] r : statisticRanges) {
             INDArray w = range(master, r);
             INDArray g = range(gradients, r);
+            axpy(-1.0, g, w);
             if (keepApplied) {
-                INDArray a = range(applied, r);
-                HostMath.copy(g, a);
+                INDArray a = range(appliedUpdate, r);
+                if (a != g) {
+                    HostMath.copy(g, a);
+                }
                 HostMath.scale(-1.0, a);
             }
-            axpy(-1.0, g, w);
         }
     }
 
