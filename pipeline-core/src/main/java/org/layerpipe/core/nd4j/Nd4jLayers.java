@@ -30,9 +30,10 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Turns block descriptions into Deeplearning4j layer configurations and small networks.
- * Stages and the plain reference network are built from the same mapping, so a transparency
- * test compares like with like.
+ * Turns block descriptions into Deeplearning4j layer configurations and small networks: the
+ * plain reference network that transparency tests and the benchmark compare the native stages
+ * with, and the initial weights (drawn by DL4J's own initialisers, in DL4J's parameter order,
+ * which the native stages share).
  */
 public final class Nd4jLayers {
 
@@ -92,8 +93,7 @@ public final class Nd4jLayers {
 
     /**
      * The configuration of a network of {@code layers} over input {@code in}. Workspaces are
-     * off: a stage interleaves several networks and keeps arrays across calls, which DL4J's
-     * workspace scopes would invalidate.
+     * off, so the reference keeps its arrays across calls the way a plain user network would.
      */
     static MultiLayerConfiguration configuration(List<Layer> layers, Shape in, DataType dtype, long seed, IUpdater updater) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
@@ -111,15 +111,6 @@ public final class Nd4jLayers {
         MultiLayerNetwork net = new MultiLayerNetwork(configuration(layers, in, dtype, seed, updater));
         net.init();
         return net;
-    }
-
-    static long numParams(MultiLayerConfiguration conf) {
-        long n = 0;
-        for (int i = 0; i < conf.getConfs().size(); i++) {
-            NeuralNetConfiguration c = conf.getConf(i);
-            n += c.getLayer().initializer().numParams(c);
-        }
-        return n;
     }
 
     /** Layers of a residual block's main branch: conv-BN-ReLU-conv-BN. */

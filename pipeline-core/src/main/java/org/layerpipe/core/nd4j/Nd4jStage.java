@@ -565,6 +565,11 @@ public final class Nd4jStage implements Stage<INDArray> {
         return history.drainReconstructionStats();
     }
 
+    /** Buffers held for minibatches (slots) and for the neighbours (outputs, input gradients): constant in steady state. */
+    int heldBuffers() {
+        return freeSlots.size() + inFlight.size() + outputs.size() + gradInputs.size();
+    }
+
     /** Name of the thread that made the stage's device arrays, or null before its first use. */
     String arraysMadeOn() {
         return arraysMadeOn;
