@@ -7,6 +7,11 @@ package org.layerpipe.core.nd4j;
  * {@code org.bytedeco.javacpp.platform.extension} once, when ND4J's backend first loads, so
  * this runs from the static initialisers of the classes that touch ND4J first; launchers and
  * test JVMs also pass the property, and a value set by the user is left alone.
+ *
+ * <p>If the oneDNN natives cannot load (a CPU or libc they do not support), JavaCPP 1.5.7's
+ * {@code Loader} goes on to the next candidate, the plain natives that stay on the classpath
+ * (read in its source: it tries {@code linux-x86_64-onednn} then {@code linux-x86_64}, catching
+ * {@code UnsatisfiedLinkError}); {@link #fallbackWarning} then says so in provenance.
  */
 final class NativeRuntime {
 
