@@ -70,6 +70,11 @@ final class BatchNormBlock extends NativeBlock {
     }
 
     @Override
+    boolean readsWeightsWithoutInputGradient() {
+        return true;
+    }
+
+    @Override
     State newState() {
         return new BnState();
     }

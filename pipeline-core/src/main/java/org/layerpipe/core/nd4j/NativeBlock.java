@@ -71,6 +71,15 @@ abstract class NativeBlock {
         return forward(x, w, s, out);
     }
 
+    /**
+     * Whether the backward reads the weights even when no input gradient is asked for (batch norm:
+     * its running statistics; composite blocks). Dense and convolution blocks then need only their
+     * input and the output gradient.
+     */
+    boolean readsWeightsWithoutInputGradient() {
+        return false;
+    }
+
     /** Whether the output is a view of the input (then no output buffer is needed). */
     boolean outputIsView() {
         return false;

@@ -82,6 +82,13 @@ public final class Nd4jStage implements Stage<INDArray> {
     private final List<NativeBlock> blocks = new ArrayList<>();
     /** Per block: whether anyone needs the gradient with respect to its input (not so before the first parameters of the first stage). */
     private final boolean[] inputGradientNeeded;
+    /**
+     * Whether any backward reads the weights. Not so for a first stage that stashes activations and
+     * whose blocks with parameters need no input gradient (an MLP's first dense layer): its weight
+     * gradients come from the saved tensors alone, so every weight mode trains it alike and
+     * nothing is reconstructed.
+     */
+    private final boolean backwardReadsWeights;
     private final SoftmaxLossBlock loss;
     /** The last block that writes an output buffer (later ones are views of it), or -1. */
     private final int outputBlock;
@@ -188,10 +195,15 @@ public final class Nd4jStage implements Stage<INDArray> {
         this.loss = lossBlock;
         this.inputGradientNeeded = new boolean[this.blocks.size()];
         boolean needed = index > 0;
+        boolean reads = false;
         for (int i = 0; i < this.blocks.size(); i++) {
+            NativeBlock b = this.blocks.get(i);
             inputGradientNeeded[i] = needed;
-            needed |= this.blocks.get(i).hasParameters;
+            reads |= b.hasParameters && (needed || b.readsWeightsWithoutInputGradient());
+            needed |= b.hasParameters;
         }
+        // a recomputed forward reads the weights, and the last stage always recomputes
+        this.backwardReadsWeights = reads || last || policy == ActivationPolicy.RECOMPUTE;
         int outputAt = -1;
         for (int i = 0; i < this.blocks.size(); i++) {
             outputAt = this.blocks.get(i).outputIsView() ? outputAt : i;
@@ -348,7 +360,13 @@ public final class Nd4jStage implements Stage<INDArray> {
             throw new IllegalStateException("stage " + index + ": backward of minibatch " + unit + " without a forward");
         }
         activationBytes -= f.bytes;
-        INDArray[] w = viewsOf(history.weightsForBackward(f.version, version, master, workingVector()));
+        INDArray[] w;
+        if (backwardReadsWeights || history.measuresReconstruction()) {
+            w = viewsOf(history.weightsForBackward(f.version, version, master, workingVector()));
+        } else {
+            history.skipWeightsForBackward(f.version);
+            w = viewsOf(master);
+        }
         boolean accumulate = backwardsSinceUpdate > 0;
         long n = f.input.size(0);
         BackwardResult<INDArray> result;

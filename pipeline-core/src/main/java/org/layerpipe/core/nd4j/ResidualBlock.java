@@ -68,6 +68,11 @@ final class ResidualBlock extends NativeBlock {
     }
 
     @Override
+    boolean readsWeightsWithoutInputGradient() {
+        return true;
+    }
+
+    @Override
     State newState() {
         return new ResidualState(main, shortcut);
     }

@@ -79,6 +79,10 @@ public final class EmaHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public void skipWeightsForBackward(long forwardVersion) {
+    }
+
+    @Override
     public long heldBytes() {
         return average == null ? 0 : ops.bytes(average);
     }

@@ -21,6 +21,10 @@ public final class LatestHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public void skipWeightsForBackward(long forwardVersion) {
+    }
+
+    @Override
     public long heldBytes() {
         return 0;
     }

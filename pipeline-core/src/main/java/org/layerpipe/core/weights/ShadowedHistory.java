@@ -57,6 +57,17 @@ public final class ShadowedHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public boolean measuresReconstruction() {
+        return true;
+    }
+
+    @Override
+    public void skipWeightsForBackward(long forwardVersion) {
+        inner.skipWeightsForBackward(forwardVersion);
+        exact.release(forwardVersion);
+    }
+
+    @Override
     public boolean needsAppliedUpdate() {
         return inner.needsAppliedUpdate();
     }

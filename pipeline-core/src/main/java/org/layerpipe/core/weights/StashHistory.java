@@ -74,6 +74,11 @@ public final class StashHistory<V> implements WeightHistory<V> {
         return slot.copy != null ? slot.copy : current;
     }
 
+    @Override
+    public void skipWeightsForBackward(long forwardVersion) {
+        release(forwardVersion);
+    }
+
     /** Drops one forward's hold on {@code version} without reading it. */
     void release(long version) {
         release(version, stored(version));

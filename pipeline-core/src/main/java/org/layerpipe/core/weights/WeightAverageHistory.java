@@ -68,6 +68,10 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public void skipWeightsForBackward(long forwardVersion) {
+    }
+
+    @Override
     public long heldBytes() {
         return average == null ? 0 : ops.bytes(average);
     }

@@ -34,6 +34,18 @@ public interface WeightHistory<V> {
      */
     V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch);
 
+    /**
+     * Instead of {@link #weightsForBackward}: the backward of the forward at {@code forwardVersion}
+     * reads no weights (its stage computes only weight gradients, which do not depend on them), so
+     * nothing needs to be reconstructed; releases what was kept for it.
+     */
+    void skipWeightsForBackward(long forwardVersion);
+
+    /** Whether the history measures its reconstructions (then every backward should ask for its weights, read or not). */
+    default boolean measuresReconstruction() {
+        return false;
+    }
+
     /** Whether {@link #afterUpdate} reads the applied update (otherwise the stage may pass null and skip computing it). */
     default boolean needsAppliedUpdate() {
         return false;
