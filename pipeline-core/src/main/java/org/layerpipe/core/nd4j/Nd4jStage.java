@@ -43,7 +43,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>Update.</b> Plain SGD with heavy-ball momentum and L2 weight decay on the trained
  * entries, {@code v ← μ·v + ∇/n + λ·W; W ← W − η·v}, as BLAS level-1 calls on the flat vectors;
- * batch-norm running statistics take the delta their block computed, as DL4J applies it.
+ * batch-norm running statistics take the mean of the deltas their block computed since the last
+ * update, as DL4J applies one minibatch's.
  * Device arrays are made on first use, on the thread that runs the stage.
  */
 public final class Nd4jStage implements Stage<INDArray> {
@@ -469,8 +470,8 @@ public final class Nd4jStage implements Stage<INDArray> {
     }
 
     /**
-     * {@code W ← W + Δ} with {@code Δ = −η·v} on trained entries and {@code Δ = −(running-statistic
-     * delta)} on the rest. When the history needs Δ it is left in {@link #appliedUpdate} — for plain
+     * {@code W ← W + Δ} with {@code Δ = −η·v} on trained entries and {@code Δ = −(mean running-statistic
+     * delta of the backwards since the last update)} on the rest. When the history needs Δ it is left in {@link #appliedUpdate} — for plain
      * SGD in the gradient buffer itself (free until the next backward overwrites it), which saves a
      * pass over the weights.
      */
@@ -516,16 +517,19 @@ public final class Nd4jStage implements Stage<INDArray> {
                 axpy(-lr, v, w);
             }
         }
+        // running statistics move once per update by the mean of the backwards' deltas: with GPipe's m
+        // microbatches a sum would move them m times as far as one minibatch does
+        double perBackward = 1.0 / backwardsSinceUpdate;
         for (long[] r : statisticRanges) {
             INDArray w = range(master, r);
             INDArray g = range(gradients, r);
-            axpy(-1.0, g, w);
+            axpy(-perBackward, g, w);
             if (keepApplied) {
                 INDArray a = range(appliedUpdate, r);
                 if (a != g) {
                     HostMath.copy(g, a);
                 }
-                HostMath.scale(-1.0, a);
+                HostMath.scale(-perBackward, a);
             }
         }
     }
