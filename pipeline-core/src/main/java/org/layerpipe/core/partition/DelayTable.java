@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A text table of the delay each block gets from a partition (LayerPipe2,
- * {@code Delay(l) = 2·S(l)}), for logs and reports:
+ * A text table of the delay each block gets from a partition — LayerPipe2's
+ * {@code Delay(l) = 2·S(l)} unless the schedule's own per-stage delays are given — for logs and
+ * reports:
  *
  * <pre>
  * block         | stage | S | delay
@@ -35,6 +36,26 @@ public final class DelayTable {
      * @throws PartitionException when there is not exactly one name per block
      */
     public static String render(Partition partition, List<String> blockNames) {
+        int[] layerPipe2 = new int[partition.numStages()];
+        for (int s = 0; s < layerPipe2.length; s++) {
+            layerPipe2[s] = 2 * partition.stageStagesAfter(s);
+        }
+        return render(partition, blockNames, layerPipe2);
+    }
+
+    /**
+     * The table for a schedule whose stage {@code s} has nominal delay {@code stageDelays[s]}
+     * (SEQUENTIAL and GPipe 0, PipeDream 1F1B {@code S}, LayerPipe2 {@code 2S}).
+     *
+     * @throws PartitionException when there is not exactly one name per block or one delay per stage
+     */
+    public static String render(Partition partition, List<String> blockNames, int[] stageDelays) {
+        if (stageDelays == null || stageDelays.length != partition.numStages()) {
+            throw new PartitionException("partition " + partition + " has "
+                    + PartitionException.count(partition.numStages(), "stage") + " but got "
+                    + (stageDelays == null ? "no delays" : PartitionException.count(stageDelays.length, "delay"))
+                    + ": pass one delay per stage");
+        }
         if (blockNames == null || blockNames.size() != partition.numBlocks()) {
             throw new PartitionException("partition " + partition + " has "
                     + PartitionException.count(partition.numBlocks(), "block") + " but got "
@@ -48,7 +69,7 @@ public final class DelayTable {
                 block + " " + blockNames.get(block),
                 String.valueOf(partition.stageOf(block)),
                 String.valueOf(partition.stagesAfter(block)),
-                String.valueOf(partition.delay(block)),
+                String.valueOf(stageDelays[partition.stageOf(block)]),
             });
         }
         int[] widths = new int[4];

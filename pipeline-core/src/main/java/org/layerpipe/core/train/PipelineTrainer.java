@@ -67,7 +67,7 @@ public final class PipelineTrainer {
             for (int s = 0; s < delays.length; s++) {
                 delays[s] = config.schedule().delay(partition.stageStagesAfter(s));
             }
-            listener.onStart(config, partitionText, DelayTable.render(partition, model.blockNames()), provenance);
+            listener.onStart(config, partitionText, DelayTable.render(partition, model.blockNames(), delays), provenance);
 
             Normalization norm = Normalization.fit(data.train());
             List<Batch> test = Batches.epoch(data.test(), norm, config.batchSize(), config.seed(), 0, false, false);

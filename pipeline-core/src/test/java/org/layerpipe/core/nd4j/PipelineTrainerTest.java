@@ -53,6 +53,25 @@ class PipelineTrainerTest {
         assertEquals(r.provenance().configHash(), mlp(Map.of("ema.shadow", "true")).configHash());
         assertTrue(r.provenance().environment().containsKey("nd4j.backend"));
         assertTrue(r.provenance().environment().containsKey("layerpipe.git.commit"));
+        // the test JVM asks for the oneDNN natives, as the launchers do
+        assertEquals("linux-x86_64-onednn", r.provenance().environment().get("nd4j.natives"));
+        assertEquals("true", r.provenance().environment().get("nd4j.onednn"));
+        assertTrue(!r.provenance().environment().containsKey("nd4j.warning"), r.provenance().environment().toString());
+    }
+
+    @Test
+    void theDelayTableShowsTheSchedulesOwnDelays() {
+        List<String> tables = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onStart(TrialConfig config, String partition, String delayTable, org.layerpipe.core.train.Provenance p) {
+                tables.add(delayTable);
+            }
+        };
+        Nd4jBackend.trainer().train(mlp(Map.of("schedule", "sequential", "epochs", "1")), listener);
+        Nd4jBackend.trainer().train(mlp(Map.of("schedule", "1f1b", "epochs", "1")), listener);
+        assertTrue(tables.get(0).lines().skip(1).allMatch(l -> l.endsWith("| 0")), "sequential: nothing stale\n" + tables.get(0));
+        assertTrue(tables.get(1).lines().skip(1).limit(2).allMatch(l -> l.endsWith("| 1")), "1F1B: S = 1 on stage 0\n" + tables.get(1));
     }
 
     @Test

@@ -23,6 +23,25 @@ class DelayTableTest {
     }
 
     @Test
+    void otherSchedulesShowTheirOwnDelays() {
+        List<String> names = List.of("a", "b", "c");
+        assertEquals("""
+                block | stage | S | delay
+                0 a   | 0     | 1 | 0
+                1 b   | 0     | 1 | 0
+                2 c   | 1     | 0 | 0
+                """, DelayTable.render(Partition.of(2, 1), names, new int[] {0, 0}), "sequential: nothing is stale");
+        assertEquals("""
+                block | stage | S | delay
+                0 a   | 0     | 1 | 1
+                1 b   | 0     | 1 | 1
+                2 c   | 1     | 0 | 0
+                """, DelayTable.render(Partition.of(2, 1), names, new int[] {1, 0}), "1F1B: S");
+        assertEquals("partition [2,1] has 2 stages but got 1 delay: pass one delay per stage",
+                assertThrows(PartitionException.class, () -> DelayTable.render(Partition.of(2, 1), names, new int[] {0})).getMessage());
+    }
+
+    @Test
     void defaultNamesAreBlockIndices() {
         assertEquals("""
                 block     | stage | S | delay
