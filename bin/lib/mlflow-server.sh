@@ -38,13 +38,18 @@ start_mlflow_server() {
   # writes its own pid. Since MLflow 3.5 the server checks the Host header (--allowed-hosts).
   # The job runner (huey workers for GenAI evaluation jobs) is not used by tracking: skipping
   # it saves seven processes on 2-core machines. A watcher in the server's group ends the
-  # group when this shell dies without calling stop_mlflow_server (e.g. kill -9).
+  # group when its owner — this shell, or MLFLOW_SERVER_OWNER — dies without calling
+  # stop_mlflow_server (e.g. kill -9); MLFLOW_SERVER_OWNER=none starts a server that outlives
+  # its caller (the project's server, kept for the UI).
   local pidfile="$dir/server.pid"
+  local owner="${MLFLOW_SERVER_OWNER:-$$}"
   rm -f "$pidfile"
   MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false setsid bash -c '
       echo $$ > "$0"; owner=$1; shift
-      ( while kill -0 "$owner" 2>/dev/null; do sleep 2; done; kill -TERM -- "-$$" ) </dev/null >/dev/null 2>&1 &
-      exec "$@"' "$pidfile" "$$" \
+      if [ "$owner" != none ]; then
+        ( while kill -0 "$owner" 2>/dev/null; do sleep 2; done; kill -TERM -- "-$$" ) </dev/null >/dev/null 2>&1 &
+      fi
+      exec "$@"' "$pidfile" "$owner" \
       "$mlflow_bin" server \
       --host 127.0.0.1 --port "$port" --workers "$MLFLOW_SERVER_WORKERS" \
       --backend-store-uri "sqlite:///$dir/mlflow.db" \

@@ -54,8 +54,10 @@ project_mlflow_start() {
     port=""
   fi
   mkdir -p "$PROJECT_MLFLOW_DIR"
-  # start_mlflow_server keeps a server it started in this shell: this one must outlive us.
-  (unset MLFLOW_SERVER_PID; start_mlflow_server "$PROJECT_MLFLOW_DIR" $port && echo "${MLFLOW_TRACKING_URI##*:}" >"$PROJECT_MLFLOW_DIR/server.port") || return 1
+  # start_mlflow_server ties a server to the shell that started it; this one must outlive us
+  # (the UI stays browsable after the sweep), so it has no owner to follow.
+  (unset MLFLOW_SERVER_PID; MLFLOW_SERVER_OWNER=none start_mlflow_server "$PROJECT_MLFLOW_DIR" $port \
+      && echo "${MLFLOW_TRACKING_URI##*:}" >"$PROJECT_MLFLOW_DIR/server.port") || return 1
   MLFLOW_TRACKING_URI="http://127.0.0.1:$(cat "$PROJECT_MLFLOW_DIR/server.port")"
   export MLFLOW_TRACKING_URI
 }
