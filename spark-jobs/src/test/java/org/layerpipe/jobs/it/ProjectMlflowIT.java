@@ -31,12 +31,18 @@ class ProjectMlflowIT {
         Path data = dir.resolve("mlflow");
         try {
             assertEquals(0, layerpipe(data, "mlflow", "start"), "mlflow start");
-            Thread.sleep(5000); // the launching shell is gone: a server tied to it would be dying now
             int port = Integer.parseInt(Files.readString(data.resolve("server.port")).trim());
-            assertTrue(answers(port), "the server must still answer on port " + port + " after `mlflow start` exited");
+            // the launching shell is gone; a server tied to it would stop within its watcher's 2-second poll
+            for (int i = 0; i < 12; i++) {
+                assertTrue(answers(port), "the server stopped answering on port " + port + " " + (i / 2.0) + " s after `mlflow start` exited");
+                Thread.sleep(500);
+            }
             assertEquals(0, layerpipe(data, "mlflow", "status"), "status sees it running");
             assertEquals(0, layerpipe(data, "mlflow", "stop"), "mlflow stop");
-            Thread.sleep(1000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (answers(port) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
             assertFalse(answers(port), "stopped server still answers on port " + port);
             assertEquals(1, layerpipe(data, "mlflow", "status"), "status after stop");
         } finally {
