@@ -363,7 +363,7 @@ public final class Nd4jStage implements Stage<INDArray> {
         activationBytes -= f.bytes;
         INDArray[] w;
         if (backwardReadsWeights || history.measuresReconstruction()) {
-            w = viewsOf(history.weightsForBackward(f.version, version, master, workingVector()));
+            w = viewsOf(history.weightsForBackward(f.version, version, master, history.usesScratch() ? workingVector() : null));
         } else {
             history.skipWeightsForBackward(f.version);
             w = viewsOf(master);

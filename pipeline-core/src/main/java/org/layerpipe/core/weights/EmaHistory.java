@@ -83,6 +83,11 @@ public final class EmaHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public boolean usesScratch() {
+        return true;
+    }
+
+    @Override
     public long heldBytes() {
         return average == null ? 0 : ops.bytes(average);
     }

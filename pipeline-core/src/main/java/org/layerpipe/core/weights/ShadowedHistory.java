@@ -57,6 +57,11 @@ public final class ShadowedHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public boolean usesScratch() {
+        return inner.usesScratch();
+    }
+
+    @Override
     public boolean measuresReconstruction() {
         return true;
     }

@@ -72,6 +72,11 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public boolean usesScratch() {
+        return true;
+    }
+
+    @Override
     public long heldBytes() {
         return average == null ? 0 : ops.bytes(average);
     }

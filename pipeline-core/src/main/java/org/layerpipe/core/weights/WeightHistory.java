@@ -28,7 +28,7 @@ public interface WeightHistory<V> {
      * Decides the weights for the backward of a minibatch whose forward ran at
      * {@code forwardVersion}, and releases what was kept for it.
      *
-     * @param scratch a vector the history may write a reconstruction into
+     * @param scratch a vector the history may write a reconstruction into (null unless {@link #usesScratch()})
      * @return the weights to use: {@code current} itself, {@code scratch}, or a copy the history
      *         keeps (valid until the next {@link #beforeUpdate}) — never a copy made just to return it
      */
@@ -40,6 +40,11 @@ public interface WeightHistory<V> {
      * nothing needs to be reconstructed; releases what was kept for it.
      */
     void skipWeightsForBackward(long forwardVersion);
+
+    /** Whether {@link #weightsForBackward} writes into its scratch vector (then the stage keeps one). */
+    default boolean usesScratch() {
+        return false;
+    }
 
     /** Whether the history measures its reconstructions (then every backward should ask for its weights, read or not). */
     default boolean measuresReconstruction() {
