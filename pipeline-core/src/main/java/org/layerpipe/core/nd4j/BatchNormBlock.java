@@ -109,7 +109,7 @@ final class BatchNormBlock extends NativeBlock {
         for (int c = 0; c < g.length; c++) {
             g[c] /= Math.sqrt(var[c] + EPS);
         }
-        HostMath.write(g, scale);
+        HostMath.set(g, scale);
         multiply.run(a, perChannel(scale), b);
         add.run(b, perChannel(w[beta]), out);
         return out;
@@ -127,8 +127,8 @@ final class BatchNormBlock extends NativeBlock {
             g[c] /= Math.sqrt(variance(logStd[c]) + EPS);
             bt[c] -= mean[c] * g[c];
         }
-        HostMath.write(g, scale);
-        HostMath.write(bt, shift);
+        HostMath.set(g, scale);
+        HostMath.set(bt, shift);
         multiply.run(x, perChannel(scale), a);
         add.run(a, perChannel(shift), out);
         return out;
@@ -158,7 +158,7 @@ final class BatchNormBlock extends NativeBlock {
         for (int i = 0; i < n; i++) {
             c[i] = 1.0 / Math.sqrt(var[i] + EPS);
         }
-        HostMath.write(c, scale);
+        HostMath.set(c, scale);
         subtract.run(s.x, perChannel(s.mean), a);
         multiply.run(a, perChannel(scale), b);
         sums.sum(g, sumG);
@@ -175,12 +175,12 @@ final class BatchNormBlock extends NativeBlock {
                 sg[i] /= m;
                 k[i] *= c[i];
             }
-            HostMath.write(sgx, scale);
+            HostMath.set(sgx, scale);
             multiply.run(b, perChannel(scale), a);
             subtract.run(g, a, b);
-            HostMath.write(sg, shift);
+            HostMath.set(sg, shift);
             subtract.run(b, perChannel(shift), a);
-            HostMath.write(k, scale);
+            HostMath.set(k, scale);
             multiply.run(a, perChannel(scale), gradIn);
         }
         HostMath.write(sumGx, gw[gamma], accumulate);
@@ -191,7 +191,7 @@ final class BatchNormBlock extends NativeBlock {
         for (int i = 0; i < n; i++) {
             c[i] = (1 - DECAY) * (run[i] - mean[i]);
         }
-        HostMath.write(c, shift);
+        HostMath.set(c, shift);
         HostMath.write(shift, gw[runningMean], accumulate);
         // running log10 std: ½·log10(σ²_run / (d·σ²_run + (1 − d)·σ²_batch))
         double[] logStd = hostE = HostMath.read(w[runningLogStd], hostE);
@@ -199,7 +199,7 @@ final class BatchNormBlock extends NativeBlock {
             double before = variance(logStd[i]);
             c[i] = Math.log(before / (DECAY * before + (1 - DECAY) * var[i])) / LN10_TIMES_2;
         }
-        HostMath.write(c, shift);
+        HostMath.set(c, shift);
         HostMath.write(shift, gw[runningLogStd], accumulate);
     }
 }

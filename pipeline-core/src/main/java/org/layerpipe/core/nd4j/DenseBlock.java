@@ -3,6 +3,7 @@ package org.layerpipe.core.nd4j;
 import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.Shape;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Fully connected layer {@code y = f(x·W + b)}. DL4J stores W as [nIn, nOut] in 'f' order,
@@ -83,7 +84,7 @@ final class DenseBlock extends NativeBlock {
         }
         (accumulate ? weightGradAdd : weightGrad).run(gz, s.x, gw[weights]);
         if (ones == null || ones.size(1) != gz.size(0) || ones.dataType() != gz.dataType()) {
-            ones = org.nd4j.linalg.factory.Nd4j.ones(gz.dataType(), 1, gz.size(0));
+            ones = Nd4j.ones(gz.dataType(), 1, gz.size(0));
         }
         (accumulate ? biasGradAdd : biasGrad).run(ones, gz, gw[bias].reshape(1, gw[bias].length()));
         if (gradIn != null) {

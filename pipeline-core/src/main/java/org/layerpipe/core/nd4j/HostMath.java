@@ -52,8 +52,8 @@ final class HostMath {
         return out;
     }
 
-    /** Writes a short vector's entries. */
-    static void write(double[] values, INDArray v) {
+    /** Sets a short vector's entries. */
+    static void set(double[] values, INDArray v) {
         for (int i = 0; i < values.length; i++) {
             v.putScalar(i, values[i]);
         }

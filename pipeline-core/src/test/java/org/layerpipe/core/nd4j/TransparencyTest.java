@@ -84,11 +84,7 @@ class TransparencyTest {
         DataType dtype = DataType.FLOAT;
         List<INDArray> init = Nd4jLayers.initialParameters(model, dtype, 42);
         TestModels.Data data = TestModels.data(model, STEPS, BATCH, 7, dtype);
-        MultiLayerNetwork reference = Nd4jLayers.referenceNetwork(model, dtype, 42, LR);
-        reference.setParams(Nd4j.concat(0, init.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new)));
-        for (int j = 0; j < STEPS; j++) {
-            reference.fit(data.input(j), data.labels(j));
-        }
+        MultiLayerNetwork reference = trainedReference(model, dtype, init, data);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, init, new int[partition.numStages()],
                 WeightSettings.stash(), SgdSettings.PLAIN, dtype)) {
             ReferenceExecutor.run(Schedule.generate(ScheduleKind.SEQUENTIAL, partition.numStages(), STEPS, 1), pipeline.stages(),
@@ -96,21 +92,29 @@ class TransparencyTest {
             double scale = reference.params().amaxNumber().doubleValue();
             double relative = TestModels.maxAbsDiff(reference.params(), pipeline.parameters()) / scale;
             assertTrue(relative <= 1e-4, model.name() + " " + partition + " float: max |W_pipeline − W_dl4j| / max |W| = " + relative);
-            assertTrue(TestModels.maxAbsDiff(reference.params(), Nd4j.concat(0,
-                    init.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new))) / scale > 1e-3, "training must move the weights");
+            assertTrue(TestModels.maxAbsDiff(reference.params(), flat(init)) / scale > 1e-3, "training must move the weights");
         }
+    }
+
+    /** A plain DL4J network from the same initial weights, trained {@link #STEPS} minibatches with SGD. */
+    private static MultiLayerNetwork trainedReference(ModelSpec model, DataType dtype, List<INDArray> init, TestModels.Data data) {
+        MultiLayerNetwork reference = Nd4jLayers.referenceNetwork(model, dtype, 42, LR);
+        reference.setParams(flat(init));
+        for (int j = 0; j < STEPS; j++) {
+            reference.fit(data.input(j), data.labels(j));
+        }
+        return reference;
+    }
+
+    private static INDArray flat(List<INDArray> perBlock) {
+        return Nd4j.concat(0, perBlock.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new));
     }
 
     private static void assertTransparent(ModelSpec model, Partition partition, ScheduleKind kind, WeightSettings weights) {
         DataType dtype = DataType.DOUBLE;
         List<INDArray> init = Nd4jLayers.initialParameters(model, dtype, 42);
         TestModels.Data data = TestModels.data(model, STEPS, BATCH, 7, dtype);
-
-        MultiLayerNetwork reference = Nd4jLayers.referenceNetwork(model, dtype, 42, LR);
-        reference.setParams(Nd4j.concat(0, init.stream().filter(p -> p.length() > 0).toArray(INDArray[]::new)));
-        for (int j = 0; j < STEPS; j++) {
-            reference.fit(data.input(j), data.labels(j));
-        }
+        MultiLayerNetwork reference = trainedReference(model, dtype, init, data);
 
         int[] delays = new int[partition.numStages()];
         for (int s = 0; s < delays.length; s++) {
