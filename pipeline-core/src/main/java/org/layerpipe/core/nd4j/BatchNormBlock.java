@@ -42,6 +42,7 @@ final class BatchNormBlock extends NativeBlock {
     private final long channels;
     private final long[] channelShape;
     private final ChannelSums sums = new ChannelSums();
+    private final ViewCache channelViews = new ViewCache();
     /** Elementwise ops with NumPy broadcasting of a per-channel vector viewed as [1, C, 1, 1]. */
     private final NativeOp multiply = NativeOp.of("multiply");
     private final NativeOp subtract = NativeOp.of("subtract");
@@ -141,7 +142,7 @@ final class BatchNormBlock extends NativeBlock {
 
     /** A per-channel vector as [1, C, 1, 1] (or [1, C]), for broadcasting against the activations. */
     private INDArray perChannel(INDArray v) {
-        return v.reshape(channelShape);
+        return channelViews.of(v, channelShape);
     }
 
     @Override

@@ -16,6 +16,9 @@ final class ChannelSums {
     private INDArray onesSpatial;
     private INDArray onesBatch;
     private INDArray perRow;
+    private final ViewCache inputRows = new ViewCache();
+    private final ViewCache rowsByExample = new ViewCache();
+    private final ViewCache outputRow = new ViewCache();
 
     /** {@code out[c] = Σ_{n,h,w} a[n,c,h,w]}; {@code out} has C entries. */
     void sum(INDArray a, INDArray out) {
@@ -26,11 +29,11 @@ final class ChannelSums {
             long spatial = a.size(2) * a.size(3);
             onesSpatial = ones(onesSpatial, a, spatial, 1);
             perRow = Buffers.ensure(perRow, a.dataType(), n * c, 1);
-            rows.run(a.reshape('c', n * c, spatial), onesSpatial, perRow);
-            byRow = perRow.reshape('c', n, c);
+            rows.run(inputRows.of(a, n * c, spatial), onesSpatial, perRow);
+            byRow = rowsByExample.of(perRow, n, c);
         }
         onesBatch = ones(onesBatch, a, 1, n);
-        batch.run(onesBatch, byRow, out.reshape('c', 1, c));
+        batch.run(onesBatch, byRow, outputRow.of(out, 1, c));
     }
 
     private static INDArray ones(INDArray current, INDArray like, long rows, long cols) {

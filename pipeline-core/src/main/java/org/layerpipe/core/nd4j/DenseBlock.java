@@ -36,6 +36,7 @@ final class DenseBlock extends NativeBlock {
     private final NativeOp biasAdd = NativeOp.of("biasadd");
     private INDArray gradPre;
     private INDArray ones;
+    private final ViewCache biasRows = new ViewCache();
 
     DenseBlock(Block.Dense d, Shape in, ParamLayout layout) {
         super(in, d.outputShape(in));
@@ -86,7 +87,7 @@ final class DenseBlock extends NativeBlock {
         if (ones == null || ones.size(1) != gz.size(0) || ones.dataType() != gz.dataType()) {
             ones = Nd4j.ones(gz.dataType(), 1, gz.size(0));
         }
-        (accumulate ? biasGradAdd : biasGrad).run(ones, gz, gw[bias].reshape(1, gw[bias].length()));
+        (accumulate ? biasGradAdd : biasGrad).run(ones, gz, biasRows.of(gw[bias], 1, gw[bias].length()));
         if (gradIn != null) {
             inputGrad.run(gz, w[weights], gradIn);
         }
