@@ -9,13 +9,25 @@ package org.layerpipe.core.weights;
  * <p>ΔW is the update actually applied, so learning rate, momentum and weight decay are all
  * absorbed. The reconstruction is exact whenever the update was constant over the window.
  * A stage with delay 0 (the last one) never needs history and holds nothing.
+ *
+ * <p>The average is kept unnormalised, {@code e = s·E} with {@code s = β^j} since the last
+ * renormalisation, so an update is one pass over the weights ({@code E ← E + (1−β)/s·ΔW}) instead
+ * of two (scale, then add): on a wide MLP these passes over the stage's weights are most of what
+ * EMA costs over LATEST. {@code E} is folded back ({@code E ← s·E}, {@code s ← 1}) before
+ * {@code 1/s} gets large, so its magnitude stays within {@code 1/RENORMALISE_BELOW} of the
+ * average's; the result equals the two-pass recursion up to rounding.
  */
 public final class EmaHistory<V> implements WeightHistory<V> {
 
     private final int delay;
     private final double beta;
     private final VectorOps<V> ops;
+    /** Below this {@code s} the unnormalised average is folded back. */
+    static final double RENORMALISE_BELOW = 1e-12;
+
+    /** {@code E}: the average is {@code scale·E}. */
     private V average;
+    private double scale = 1.0;
     private long updates;
     /** β^k, kept incrementally so the bias correction costs nothing. */
     private double betaPowK = 1.0;
@@ -52,8 +64,16 @@ public final class EmaHistory<V> implements WeightHistory<V> {
         if (average == null) {
             average = ops.zerosLike(applied);
         }
-        ops.scale(average, beta);
-        ops.axpy(1.0 - beta, applied, average);
+        if (beta == 0.0) {
+            ops.copy(applied, average); // the pipeline-aware rule at delay 1: the average is the last update
+        } else {
+            scale *= beta;
+            ops.axpy((1.0 - beta) / scale, applied, average);
+            if (scale < RENORMALISE_BELOW) {
+                ops.scale(average, scale);
+                scale = 1.0;
+            }
+        }
         updates++;
         betaPowK *= beta;
     }
@@ -69,7 +89,7 @@ public final class EmaHistory<V> implements WeightHistory<V> {
                     + delay + ", which keeps no history");
         }
         ops.copy(current, scratch);
-        ops.axpy(-d / (1.0 - betaPowK), average, scratch);
+        ops.axpy(-d * scale / (1.0 - betaPowK), average, scratch);
         return scratch;
     }
 

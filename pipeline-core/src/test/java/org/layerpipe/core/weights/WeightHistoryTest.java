@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -117,6 +119,43 @@ class WeightHistoryTest {
         HistoryDriver d = new HistoryDriver(settings.newHistory(delay, ArrayVectors.INSTANCE), delay, HistoryDriver.fill(N, i -> 1.0 + i));
         d.run(200, (t, w) -> HistoryDriver.fill(N, i -> -lr * lambda[i] * w[i]));
         return d.maxError();
+    }
+
+    /**
+     * The history keeps its average unnormalised and folds it back now and then; what it hands
+     * out must still be the textbook recursion {@code e ← β·e + (1−β)·ΔW},
+     * {@code Ŵ = W − d·e/(1−β^k)}, over enough irregular updates to fold many times (β = 1/3
+     * folds every 26 updates, β = 0.99 once; β = 0 is the pipeline-aware rule at delay 1).
+     */
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 1.0 / 3.0, 0.7, 0.99})
+    void emaEqualsTheTwoPassRecursion(double beta) {
+        int delay = 3;
+        WeightHistory<double[]> h = new EmaHistory<>(delay, beta, ArrayVectors.INSTANCE);
+        Random random = new Random(7);
+        double[] w = HistoryDriver.fill(N, i -> 1.0 + i);
+        double[] e = new double[N];
+        double betaPowK = 1.0;
+        double[] scratch = new double[N];
+        int updates = 3000;
+        for (int k = 1; k <= updates; k++) {
+            h.beforeUpdate(k - 1, w);
+            double[] applied = HistoryDriver.fill(N, i -> random.nextGaussian() * 1e-2);
+            ArrayVectors.INSTANCE.axpy(1.0, applied, w);
+            h.afterUpdate(k, applied, w);
+            for (int i = 0; i < N; i++) {
+                e[i] = beta * e[i] + (1 - beta) * applied[i];
+            }
+            betaPowK *= beta;
+            h.onForward(k, w);
+            double[] used = h.weightsForBackward(k - delay, k, w, scratch);
+            for (int i = 0; i < N; i++) {
+                double expected = w[i] - delay * e[i] / (1 - betaPowK);
+                assertEquals(expected, used[i], 1e-12 * Math.max(1.0, Math.abs(expected)), "beta " + beta + ", update " + k + ", entry " + i);
+            }
+        }
+        double foldEvery = beta == 0.0 ? 0 : Math.log(EmaHistory.RENORMALISE_BELOW) / Math.log(beta);
+        assertTrue(foldEvery < updates, "the test never reached a renormalisation (every " + foldEvery + " updates)");
     }
 
     @Test
