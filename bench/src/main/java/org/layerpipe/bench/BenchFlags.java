@@ -26,8 +26,8 @@ public record BenchFlags(List<String> models, double scale, int rounds, int batc
 
             Pipelined training (LayerPipe2 schedule) against plain Deeplearning4j, each measurement in a JVM of its own.
               --models LIST   comma-separated, from mlp, wide-mlp, cnn, resnet18 [default mlp,wide-mlp,cnn]
-                              (resnet18: batch 128, synthetic CIFAR-shaped data, about 80 s per step on 2 cores,
-                              an estimated 25 minutes in all; with --batch 8 --scale 0.5 about 2 minutes)
+                              (resnet18: batch 128, synthetic CIFAR-shaped data, about 6 s per step on 2 cores,
+                              a few minutes in all; --batch 8 --scale 0.5 is quicker)
               --scale X       factor on every model's default step count, X > 0 [default 1.0]
               --rounds R      timed rounds per measurement, the best one counts; M=2 interleaves LATEST, EMA and
                               STASH round by round [default 2; resnet18 1]

@@ -21,8 +21,8 @@ public enum BenchModel {
     WIDE_MLP("wide-mlp", 64, 60, 3, 2, Data.FASHION_MNIST, Integer.MAX_VALUE),
     CNN("cnn", 64, 24, 3, 2, Data.FASHION_MNIST, Integer.MAX_VALUE),
     /**
-     * About 80 s per step at batch 128 on these 2 cores (checked 2026-12-01, M = 1, DL4J's
-     * convolutions on OpenBLAS): few steps, one round, and block times profiled at batch 16,
+     * About 6 s per step at batch 128 on these 2 cores (5.6 s measured 2026-12-01, M = 1, native
+     * engine on the oneDNN build; the DL4J-layer engine took about 80 s): few steps, one round, and block times profiled at batch 16,
      * since the profiler runs every block seven times (at batch 128 that would take some nine minutes). MAC
      * estimates are no substitute: their split [7,8] kept stage 1 busy 29 % of a short run.
      */
