@@ -1,0 +1,261 @@
+package org.layerpipe.core.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.nd4j.BlockProfiler;
+import org.layerpipe.core.plan.ChromeTrace;
+import org.layerpipe.core.plan.Link;
+import org.layerpipe.core.plan.PartitionSearch;
+import org.layerpipe.core.plan.Simulation;
+import org.layerpipe.core.plan.Simulator;
+import org.layerpipe.core.schedule.Schedule;
+import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.train.ModelConfig;
+import org.layerpipe.core.weights.WeightMemory;
+import org.layerpipe.core.weights.WeightMode;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * {@code layerpipe plan}: how a model would pipeline over N devices under each schedule, from
+ * a simulation ({@link Simulator}) rather than a run — the best contiguous partition per
+ * schedule, its time per minibatch, bubble and memory per stage. Exit 0, or 2 for a usage error.
+ */
+public final class PlanCommand {
+
+    static final String USAGE = """
+            usage: layerpipe plan --model NAME --devices N [flags]
+
+            Simulates pipelined training of one model on N devices (one stage each) under several
+            schedules and prints, per schedule, the best contiguous partition and what it costs.
+              layerpipe plan --model resnet18 --data cifar100 --devices 8 --batch-size 128 --trace plan.json
+
+              --model NAME          mlp, cnn or resnet18 [default mlp]
+              --hidden W,W          mlp hidden widths [default 256,128]
+              --data NAME           fashion-mnist, cifar10 or cifar100 (the input shape) [default fashion-mnist]
+              --devices N           devices = pipeline stages [default 2]
+              --schedules LIST      from layerpipe2, 1f1b, gpipe, sequential [default all four]
+              --microbatches M      GPipe's microbatches per minibatch (divides the batch) [default 4]
+              --batch-size B        examples per minibatch [default 64]
+              --costs KIND          estimated (from each block's multiply-adds at --device-tflops) or
+                                    measured (each block profiled on this machine) [default estimated]
+              --device-tflops X     sustained TFLOP/s of one device, for estimated costs [default 10]
+              --link-gbps X         bandwidth between neighbouring devices, Gbit/s [default 100]
+              --link-latency-us X   latency per transfer, µs [default 10]
+              --trace FILE          write each schedule's timeline as Chrome-trace JSON (FILE, with the
+                                    schedule's name before the extension), for chrome://tracing or Perfetto
+              --grid                print each schedule's tick × device grid (first 3 minibatches)
+            """;
+
+    private static final List<String> FLAGS = List.of("model", "hidden", "data", "devices", "schedules", "microbatches",
+            "batch-size", "costs", "device-tflops", "link-gbps", "link-latency-us", "trace");
+
+    private PlanCommand() {
+    }
+
+    /** What a plan was asked for. */
+    record Request(ModelSpec model, int devices, List<ScheduleKind> schedules, int microbatches, int batchSize, boolean measured,
+                   double deviceTflops, Link link, String trace, boolean grid) {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Request request;
+        try {
+            Flags.Parsed parsed = Flags.parse(args, FLAGS, List.of("grid"));
+            if (parsed.help()) {
+                out.print(USAGE);
+                return 0;
+            }
+            if (!parsed.positional().isEmpty() || !parsed.settings().isEmpty()) {
+                String first = parsed.positional().isEmpty() ? "--" + parsed.settings().keySet().iterator().next()
+                        : parsed.positional().get(0);
+                throw new IllegalArgumentException("unexpected argument '" + first + "': run layerpipe plan --help for its flags");
+            }
+            request = request(parsed.own());
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        try {
+            plan(request, out);
+            return 0;
+        } catch (IOException e) {
+            err.println("error: cannot write the trace: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static Request request(Map<String, String> own) {
+        String model = own.getOrDefault("model", "mlp");
+        List<Integer> hidden = new ArrayList<>();
+        for (String h : own.getOrDefault("hidden", "256,128").split(",")) {
+            hidden.add(positiveInt("hidden", h));
+        }
+        String data = own.getOrDefault("data", "fashion-mnist").toLowerCase(Locale.ROOT);
+        Shape.Image input;
+        int classes;
+        switch (data) {
+            case "fashion-mnist", "mnist" -> {
+                input = new Shape.Image(1, 28, 28);
+                classes = 10;
+            }
+            case "cifar10" -> {
+                input = new Shape.Image(3, 32, 32);
+                classes = 10;
+            }
+            case "cifar100" -> {
+                input = new Shape.Image(3, 32, 32);
+                classes = 100;
+            }
+            default -> throw new IllegalArgumentException("unknown --data '" + data + "': use fashion-mnist, cifar10 or cifar100");
+        }
+        ModelSpec spec = new ModelConfig(model, hidden).build(input, classes);
+        int devices = positiveInt("devices", own.getOrDefault("devices", "2"));
+        if (devices > spec.numBlocks()) {
+            throw new IllegalArgumentException("--devices " + devices + ": " + spec.name() + " has only " + spec.numBlocks()
+                    + " blocks, and every device needs one");
+        }
+        List<ScheduleKind> schedules = new ArrayList<>();
+        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,sequential").split(",")) {
+            schedules.add(ScheduleKind.parse(s));
+        }
+        int batch = positiveInt("batch-size", own.getOrDefault("batch-size", "64"));
+        int micro = positiveInt("microbatches", own.getOrDefault("microbatches", "4"));
+        if (schedules.contains(ScheduleKind.GPIPE) && batch % micro != 0) {
+            throw new IllegalArgumentException("--microbatches " + micro + " does not divide --batch-size " + batch
+                    + ": GPipe splits each minibatch into equal microbatches");
+        }
+        String costs = own.getOrDefault("costs", "estimated");
+        if (!costs.equals("estimated") && !costs.equals("measured")) {
+            throw new IllegalArgumentException("unknown --costs '" + costs + "': use estimated or measured");
+        }
+        double tflops = positive("device-tflops", own.getOrDefault("device-tflops", "10"));
+        Link link = Link.gbps(positive("link-gbps", own.getOrDefault("link-gbps", "100")),
+                nonNegative("link-latency-us", own.getOrDefault("link-latency-us", "10")));
+        return new Request(spec, devices, List.copyOf(schedules), micro, batch, costs.equals("measured"), tflops, link,
+                own.get("trace"), own.containsKey("grid"));
+    }
+
+    static void plan(Request r, PrintStream out) throws IOException {
+        double[][] blockCosts = r.measured() ? measured(r.model(), r.batchSize()) : estimated(r.model(), r.deviceTflops());
+        out.printf(Locale.ROOT, "%s on %d devices, batch %d, %s block costs%s, link %.0f Gbit/s + %.0f µs%n%n", r.model().name(),
+                r.devices(), r.batchSize(), r.measured() ? "measured (this machine)" : "estimated",
+                r.measured() ? "" : String.format(Locale.ROOT, " (%.1f TFLOP/s per device)", r.deviceTflops()),
+                r.link().bytesPerSecond() * 8 / 1e9, r.link().latencySeconds() * 1e6);
+        Table table = new Table("schedule", "partition", "ms/minibatch", "samples/s", "bubble", "staleness", "peak act. stage 0",
+                "LATEST", "STASH", "EMA");
+        for (ScheduleKind kind : r.schedules()) {
+            PartitionSearch.Plan plan = PartitionSearch.best(r.model(), kind, r.devices(), r.microbatches(), r.batchSize(),
+                    blockCosts[0], blockCosts[1], r.link());
+            Simulation sim = plan.simulation();
+            long[] params = r.model().parameterCounts();
+            List<String> staleness = new ArrayList<>();
+            for (int s = 0; s < r.devices(); s++) {
+                staleness.add(String.valueOf(kind.delay(plan.partition().stageStagesAfter(s))));
+            }
+            table.row(kind.name().toLowerCase(Locale.ROOT), plan.partition().toString(),
+                    String.format(Locale.ROOT, "%.3f", sim.secondsPerMinibatch() * 1e3),
+                    String.format(Locale.ROOT, "%.0f", sim.samplesPerSecond(r.batchSize())),
+                    String.format(Locale.ROOT, "%.1f%%", 100 * sim.bubble()),
+                    String.join(",", staleness),
+                    WeightMemory.human(sim.peakUnitsInFlight()[0] * plan.costs().activationBytes()[0]),
+                    WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.LATEST, plan.partition(), params, kind, 4)),
+                    WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.STASH, plan.partition(), params, kind, 4)),
+                    WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.EMA, plan.partition(), params, kind, 4)));
+            if (r.trace() != null) {
+                Path file = traceFile(r.trace(), kind, r.schedules().size() > 1);
+                Files.writeString(file, ChromeTrace.json(sim), StandardCharsets.UTF_8);
+                out.println("trace of " + kind.name().toLowerCase(Locale.ROOT) + ": " + file);
+            }
+            if (r.grid()) {
+                int m = kind == ScheduleKind.GPIPE ? r.microbatches() : 1;
+                out.println(kind.name().toLowerCase(Locale.ROOT) + ", first 3 minibatches:");
+                out.println(Schedule.generate(kind, r.devices(), 3 * m, m).grid());
+            }
+        }
+        out.print(table.render());
+        out.println("\nbubble: idle share of device time in steady state (GPipe's flush, the stages' imbalance); staleness:"
+                + " updates between a unit's forward and backward per stage; weight columns: history bytes beyond the"
+                + " current weights (float), all stages together.");
+    }
+
+    /** Per block, seconds per example forward and backward, from its multiply-adds (a MAC-free block counts one per output value). */
+    static double[][] estimated(ModelSpec model, double tflops) {
+        double[] macs = model.estimatedCosts();
+        List<Shape> shapes = model.shapes();
+        double[] f = new double[macs.length];
+        double[] b = new double[macs.length];
+        for (int k = 0; k < macs.length; k++) {
+            double work = Math.max(macs[k], shapes.get(k + 1).size());
+            f[k] = 2 * work / (tflops * 1e12);
+            b[k] = 2 * f[k]; // input and weight gradients: twice the forward's work
+        }
+        return new double[][] {f, b};
+    }
+
+    /** Per block, seconds per example: the block profiler's forward + backward, split 1 : 2 (it does not time them apart). */
+    static double[][] measured(ModelSpec model, int batch) {
+        double[] total = BlockProfiler.profile(model, batch, DataType.FLOAT, 1);
+        double[] f = new double[total.length];
+        double[] b = new double[total.length];
+        for (int k = 0; k < total.length; k++) {
+            f[k] = total[k] / batch / 3;
+            b[k] = 2 * f[k];
+        }
+        return new double[][] {f, b};
+    }
+
+    static Path traceFile(String trace, ScheduleKind kind, boolean several) {
+        if (!several) {
+            return Path.of(trace);
+        }
+        String name = kind.name().toLowerCase(Locale.ROOT);
+        int dot = trace.lastIndexOf('.');
+        return Path.of(dot > 0 ? trace.substring(0, dot) + "-" + name + trace.substring(dot) : trace + "-" + name);
+    }
+
+    private static int positiveInt(String flag, String text) {
+        try {
+            int v = Integer.parseInt(text.trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--" + flag + " must be a whole number >= 1, got '" + text + "'");
+    }
+
+    private static double positive(String flag, String text) {
+        double v = number(flag, text);
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("--" + flag + " must be a number > 0, got '" + text + "'");
+        }
+        return v;
+    }
+
+    private static double nonNegative(String flag, String text) {
+        double v = number(flag, text);
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("--" + flag + " must be a number >= 0, got '" + text + "'");
+        }
+        return v;
+    }
+
+    private static double number(String flag, String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + flag + " must be a number, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.layerpipe.core.plan;
+
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.partition.Partition;
+
+/**
+ * What one stage costs per unit of data (a minibatch; for GPipe a microbatch): forward,
+ * backward and update seconds, the bytes it sends to the next stage (its output; the gradient
+ * coming back has the same size) and its parameter count.
+ *
+ * @param forward      seconds per unit, per stage
+ * @param backward     seconds per unit, per stage
+ * @param update       seconds per weight update, per stage
+ * @param outputBytes  bytes of a unit's output at each stage (what crosses to the next)
+ * @param activationBytes bytes a stage keeps per unit in flight (the inputs of its blocks)
+ * @param params       parameters per stage
+ */
+public record StageCosts(double[] forward, double[] backward, double[] update, long[] outputBytes, long[] activationBytes,
+                         long[] params) {
+
+    public StageCosts {
+        int p = forward.length;
+        if (p == 0 || backward.length != p || update.length != p || outputBytes.length != p || activationBytes.length != p
+                || params.length != p) {
+            throw new IllegalArgumentException("stage costs need one entry per stage in every array");
+        }
+        forward = forward.clone();
+        backward = backward.clone();
+        update = update.clone();
+        outputBytes = outputBytes.clone();
+        activationBytes = activationBytes.clone();
+        params = params.clone();
+    }
+
+    public int numStages() {
+        return forward.length;
+    }
+
+    /** Balanced stages of equal forward {@code f} and backward {@code b} seconds, nothing sent, no update cost. */
+    public static StageCosts uniform(int stages, double f, double b) {
+        double[] fs = new double[stages];
+        double[] bs = new double[stages];
+        java.util.Arrays.fill(fs, f);
+        java.util.Arrays.fill(bs, b);
+        return new StageCosts(fs, bs, new double[stages], new long[stages], new long[stages], new long[stages]);
+    }
+
+    /**
+     * Sums per-block costs over the stages of {@code partition}, for units of {@code unitExamples}
+     * examples (the batch size; batch / microbatches for GPipe).
+     *
+     * @param blockForward  seconds per example and block, forward
+     * @param blockBackward seconds per example and block, backward
+     * @param bytesPerValue 4 for float, 8 for double
+     */
+    public static StageCosts of(ModelSpec model, Partition partition, double[] blockForward, double[] blockBackward,
+                                int unitExamples, int bytesPerValue) {
+        if (partition.numBlocks() != model.numBlocks()) {
+            throw new IllegalArgumentException("partition " + partition + " covers " + partition.numBlocks()
+                    + " blocks but the model has " + model.numBlocks());
+        }
+        int p = partition.numStages();
+        double[] f = new double[p];
+        double[] b = new double[p];
+        double[] u = new double[p];
+        long[] out = new long[p];
+        long[] act = new long[p];
+        long[] params = new long[p];
+        long[] blockParams = model.parameterCounts();
+        java.util.List<Shape> shapes = model.shapes();
+        for (int s = 0; s < p; s++) {
+            for (int k = partition.firstBlock(s); k < partition.endBlock(s); k++) {
+                f[s] += blockForward[k] * unitExamples;
+                b[s] += blockBackward[k] * unitExamples;
+                params[s] += blockParams[k];
+                act[s] += shapes.get(k).size() * unitExamples * bytesPerValue;
+            }
+            out[s] = shapes.get(partition.endBlock(s)).size() * unitExamples * bytesPerValue;
+            // an SGD step reads and writes a few vectors of the stage's weights: ~1 ns per parameter here
+            u[s] = params[s] * 1e-9;
+        }
+        return new StageCosts(f, b, u, out, act, params);
+    }
+}
