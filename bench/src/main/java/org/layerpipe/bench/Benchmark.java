@@ -144,7 +144,7 @@ public final class Benchmark {
         Map<String, Measurement> m2 = child(out, "M=2", Math.max(1, cores / 2), "pipeline", common, "2", "latest,ema,stash");
         out.println();
         return new ModelResult(model.label(), batch, steps, rounds, d1, dn, m1,
-                m2.get(Measure.weights("latest").label()), m2.get(ema), m2.get(Measure.weights("stash").label()));
+                m2.get(Measure.weights("latest").label()), m2.get(ema), m2.get(Measure.weights("stash").label()), m2.get(Measure.PREDICTED));
     }
 
     /** Runs one {@link Measure} JVM with {@code threads} native threads; its measurements by weight mode. */

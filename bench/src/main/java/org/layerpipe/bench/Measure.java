@@ -28,6 +28,10 @@ import org.layerpipe.core.nd4j.Nd4jLayers;
 import org.layerpipe.core.nd4j.Nd4jPipeline;
 import org.layerpipe.core.partition.BalancedPartitioner;
 import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.plan.Link;
+import org.layerpipe.core.plan.Simulation;
+import org.layerpipe.core.plan.Simulator;
+import org.layerpipe.core.plan.StageCosts;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.stage.SgdSettings;
@@ -100,11 +104,41 @@ public final class Measure {
         for (String w : args[7].split(",")) {
             modes.add(weights(w));
         }
+        int profileBatch = model.profileBatch(batch);
         Partition partition = stages == 1 ? Partition.of(spec.numBlocks())
-                : BalancedPartitioner.partition(BlockProfiler.profile(spec, model.profileBatch(batch), DataType.FLOAT, SEED), stages);
+                : BalancedPartitioner.partition(BlockProfiler.profile(spec, profileBatch, DataType.FLOAT, SEED), stages);
         for (Measurement m : pipeline(spec, partition, init, data, batch, steps, warmup, rounds, modes)) {
             System.out.println(m.line());
         }
+        if (stages > 1) {
+            // profiled again now that the JIT has compiled the engine: the costs a long run sees
+            double[] warm = BlockProfiler.profile(spec, profileBatch, DataType.FLOAT, SEED);
+            System.out.println(prediction(spec, partition, warm, profileBatch, batch, steps).line());
+        }
+    }
+
+    /** The weights label of the planner's prediction among a child's measurements. */
+    static final String PREDICTED = "predicted";
+
+    /**
+     * What {@code bin/layerpipe plan} predicts for this run: the LayerPipe2 schedule simulated on
+     * the blocks' profiled costs (forward + backward per minibatch at {@code profileBatch}, scaled
+     * to {@code batch} and split 1 : 2, as {@code plan --costs measured} does), no transfer cost (the
+     * stages share memory) and the planner's update estimate.
+     */
+    static Measurement prediction(ModelSpec spec, Partition partition, double[] profiled, int profileBatch, int batch, int steps) {
+        double[] f = new double[profiled.length];
+        double[] b = new double[profiled.length];
+        for (int k = 0; k < profiled.length; k++) {
+            f[k] = profiled[k] / profileBatch / 3;
+            b[k] = 2 * f[k];
+        }
+        StageCosts costs = StageCosts.of(spec, partition, f, b, batch, 4);
+        Simulation sim = Simulator.run(Schedule.generate(ScheduleKind.LAYERPIPE2, partition.numStages(), Math.max(steps, 4), 1), costs,
+                Link.NONE);
+        double seconds = sim.secondsPerMinibatch();
+        return new Measurement(PREDICTED, batch / seconds, seconds * 1000, Double.NaN, "-", partition.toString(), Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** The weight setting a child argument names: {@code latest}, {@code ema} (pipeline-aware) or {@code stash}. */

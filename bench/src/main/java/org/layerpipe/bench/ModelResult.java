@@ -20,9 +20,11 @@ import java.util.Map;
  * @param m2Latest ours, two stages of one thread each, LATEST weights
  * @param m2Ema    the same, pipeline-aware EMA
  * @param m2Stash  the same, STASH
+ * @param m2Predicted the planner's prediction of M=2 LATEST ({@code plan/Simulator} on the profiled block costs), or null
  */
 public record ModelResult(String model, int batch, int steps, int rounds, Measurement dl4j1, Measurement dl4jN,
-                          Measurement m1, Measurement m2Latest, Measurement m2Ema, Measurement m2Stash) {
+                          Measurement m1, Measurement m2Latest, Measurement m2Ema, Measurement m2Stash,
+                          Measurement m2Predicted) {
 
     /** Keys every model's JSON object has (others follow them). */
     public static final List<String> REQUIRED_KEYS = List.of("model", "dl4j_1", "dl4j_n", "ours_m1", "ours_m2", "efficiency_m2",
@@ -87,6 +89,8 @@ public record ModelResult(String model, int batch, int steps, int rounds, Measur
         j.put("ms_per_step_m2", m2Ema.msPerStep());
         j.put("ms_per_step_m2_latest", m2Latest.msPerStep());
         j.put("ms_per_step_m2_stash", m2Stash.msPerStep());
+        j.put("predicted_ms_per_step_m2", m2Predicted == null ? Double.NaN : m2Predicted.msPerStep());
+        j.put("prediction_error_m2", predictionError());
         j.put("javacpp_bytes_per_step", m2Ema.javacppBytesPerStep());
         j.put("nd4j_objects_per_step", m2Ema.nd4jObjectsPerStep());
         j.put("nd4j_objects_per_step_m1", m1.nd4jObjectsPerStep());
@@ -97,6 +101,11 @@ public record ModelResult(String model, int batch, int steps, int rounds, Measur
         j.put("heap_bytes_per_step_dl4j_1", dl4j1 == null ? Double.NaN : dl4j1.heapBytesPerStep());
         j.put("nd4j_objects_per_step_dl4j_1", dl4j1 == null ? Double.NaN : dl4j1.nd4jObjectsPerStep());
         return j;
+    }
+
+    /** Predicted over measured M=2 LATEST time per step, minus 1 (NaN without a prediction). */
+    public double predictionError() {
+        return m2Predicted == null ? Double.NaN : m2Predicted.msPerStep() / m2Latest.msPerStep() - 1;
     }
 
     /** A row of the throughput table (see {@link #throughputHeader}). */
@@ -115,13 +124,15 @@ public record ModelResult(String model, int batch, int steps, int rounds, Measur
     /** Header of the per-step table: milliseconds per step, the weight modes' overheads, memory growth per step (EMA runs). */
     public static String[] stepHeader() {
         return new String[] {"model", "ms/step M=1", "M=2 LATEST", "M=2 EMA", "M=2 STASH", "EMA overhead", "STASH overhead",
+            "M=2 LATEST predicted", "prediction error",
             "RSS/step M=1", "RSS/step M=2", "ND4J obj/step M=1", "ND4J obj/step M=2", "heap/step M=2"};
     }
 
     /** A row of the per-step table (see {@link #stepHeader}). */
     public String[] stepRow() {
         return new String[] {model, f(m1.msPerStep(), "%.1f"), f(m2Latest.msPerStep(), "%.1f"), f(m2Ema.msPerStep(), "%.1f"),
-            f(m2Stash.msPerStep(), "%.1f"), percent(emaOverhead()), percent(stashOverhead()), bytes(m1.nativeBytesPerStep()),
+            f(m2Stash.msPerStep(), "%.1f"), percent(emaOverhead()), percent(stashOverhead()),
+            m2Predicted == null ? "n/a" : f(m2Predicted.msPerStep(), "%.1f"), percent(predictionError()), bytes(m1.nativeBytesPerStep()),
             bytes(m2Ema.nativeBytesPerStep()), f(m1.nd4jObjectsPerStep(), "%.2f"), f(m2Ema.nd4jObjectsPerStep(), "%.2f"),
             bytes(m2Ema.heapBytesPerStep())};
     }

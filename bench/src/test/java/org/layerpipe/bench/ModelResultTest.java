@@ -20,7 +20,8 @@ class ModelResultTest {
 
     private static ModelResult result(boolean withDl4j) {
         return new ModelResult("cnn", 64, 24, 2, withDl4j ? m("dl4j", 169, 378.7) : null, withDl4j ? m("dl4j", 193, 331.6) : null,
-                m("ema-pa", 149, 429.5), m("latest", 128, 500.0), m("ema-pa", 131, 520.0), m("stash", 120, 540.0));
+                m("ema-pa", 149, 429.5), m("latest", 128, 500.0), m("ema-pa", 131, 520.0), m("stash", 120, 540.0),
+                m("predicted", 142, 450.0));
     }
 
     @Test
@@ -70,8 +71,15 @@ class ModelResultTest {
     }
 
     @Test
+    void thePredictionIsComparedWithTheMeasuredLatestRun() {
+        assertEquals(450.0 / 500.0 - 1, result(true).predictionError(), 1e-12);
+        assertEquals(-0.1, (double) result(true).json().get("prediction_error_m2"), 1e-12);
+        assertTrue(String.join("|", result(true).stepRow()).contains("|450.0|-10.0%|"), String.join("|", result(true).stepRow()));
+    }
+
+    @Test
     void everyPipelineMeasurementIsNeeded() {
         assertThrows(IllegalArgumentException.class, () -> new ModelResult("mlp", 64, 10, 1, null, null, m("ema-pa", 1, 1), null,
-                m("ema-pa", 1, 1), m("stash", 1, 1)));
+                m("ema-pa", 1, 1), m("stash", 1, 1), null));
     }
 }
