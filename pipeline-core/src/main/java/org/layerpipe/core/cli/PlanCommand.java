@@ -21,6 +21,7 @@ import org.layerpipe.core.plan.Simulator;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.train.ModelConfig;
+import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.weights.WeightMemory;
 import org.layerpipe.core.weights.WeightMode;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -43,8 +44,8 @@ public final class PlanCommand {
               --hidden W,W          mlp hidden widths [default 256,128]
               --data NAME           fashion-mnist, cifar10 or cifar100 (the input shape) [default fashion-mnist]
               --devices N           devices = pipeline stages [default 2]
-              --schedules LIST      from layerpipe2, 1f1b, gpipe, sequential [default all four]
-              --microbatches M      GPipe's microbatches per minibatch (divides the batch) [default 4]
+              --schedules LIST      from layerpipe2, 1f1b, gpipe, 1f1b-flush, sequential [default all five]
+              --microbatches M      microbatches per minibatch of gpipe and 1f1b-flush (divides the batch) [default 4]
               --batch-size B        examples per minibatch [default 64]
               --costs KIND          estimated (from each block's multiply-adds at --device-tflops) or
                                     measured (each block profiled on this machine) [default estimated]
@@ -125,14 +126,14 @@ public final class PlanCommand {
                     + " blocks, and every device needs one");
         }
         List<ScheduleKind> schedules = new ArrayList<>();
-        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,sequential").split(",")) {
+        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,1f1b-flush,sequential").split(",")) {
             schedules.add(ScheduleKind.parse(s));
         }
         int batch = positiveInt("batch-size", own.getOrDefault("batch-size", "64"));
         int micro = positiveInt("microbatches", own.getOrDefault("microbatches", "4"));
-        if (schedules.contains(ScheduleKind.GPIPE) && batch % micro != 0) {
+        if (schedules.stream().anyMatch(ScheduleKind::microbatched) && batch % micro != 0) {
             throw new IllegalArgumentException("--microbatches " + micro + " does not divide --batch-size " + batch
-                    + ": GPipe splits each minibatch into equal microbatches");
+                    + ": GPipe and 1F1B-flush split each minibatch into equal microbatches");
         }
         String costs = own.getOrDefault("costs", "estimated");
         if (!costs.equals("estimated") && !costs.equals("measured")) {
@@ -162,7 +163,7 @@ public final class PlanCommand {
             for (int s = 0; s < r.devices(); s++) {
                 staleness.add(String.valueOf(kind.delay(plan.partition().stageStagesAfter(s))));
             }
-            table.row(kind.name().toLowerCase(Locale.ROOT), plan.partition().toString(),
+            table.row(TrialConfig.label(kind), plan.partition().toString(),
                     String.format(Locale.ROOT, "%.3f", sim.secondsPerMinibatch() * 1e3),
                     String.format(Locale.ROOT, "%.0f", sim.samplesPerSecond(r.batchSize())),
                     String.format(Locale.ROOT, "%.1f%%", 100 * sim.bubble()),
@@ -174,11 +175,11 @@ public final class PlanCommand {
             if (r.trace() != null) {
                 Path file = traceFile(r.trace(), kind, r.schedules().size() > 1);
                 Files.writeString(file, ChromeTrace.json(sim), StandardCharsets.UTF_8);
-                out.println("trace of " + kind.name().toLowerCase(Locale.ROOT) + ": " + file);
+                out.println("trace of " + TrialConfig.label(kind) + ": " + file);
             }
             if (r.grid()) {
-                int m = kind == ScheduleKind.GPIPE ? r.microbatches() : 1;
-                out.println(kind.name().toLowerCase(Locale.ROOT) + ", first 3 minibatches:");
+                int m = kind.microbatched() ? r.microbatches() : 1;
+                out.println(TrialConfig.label(kind) + ", first 3 minibatches:");
                 out.println(Schedule.generate(kind, r.devices(), 3 * m, m).grid());
             }
         }
@@ -218,7 +219,7 @@ public final class PlanCommand {
         if (!several) {
             return Path.of(trace);
         }
-        String name = kind.name().toLowerCase(Locale.ROOT);
+        String name = TrialConfig.label(kind);
         int dot = trace.lastIndexOf('.');
         return Path.of(dot > 0 ? trace.substring(0, dot) + "-" + name + trace.substring(dot) : trace + "-" + name);
     }

@@ -60,7 +60,7 @@ public final class PartitionSearch {
     /** Simulates {@code partition} under {@code kind}. */
     public static Plan evaluate(ModelSpec model, Partition partition, ScheduleKind kind, int microbatches, int batchSize,
                                 double[] blockForward, double[] blockBackward, Link link) {
-        int m = kind == ScheduleKind.GPIPE ? microbatches : 1;
+        int m = kind.microbatched() ? microbatches : 1;
         StageCosts costs = StageCosts.of(model, partition, blockForward, blockBackward, batchSize / m, 4);
         Schedule schedule = Schedule.generate(kind, partition.numStages(), MINIBATCHES * m, m);
         return new Plan(partition, Simulator.run(schedule, costs, link), costs);

@@ -16,7 +16,7 @@ import java.util.List;
  * @param numStages    M, number of pipeline stages
  * @param numUnits     number of units of data that enter the pipeline (minibatches; for
  *                     GPipe microbatches, {@code minibatches · microbatches})
- * @param microbatches microbatches per minibatch: 1 except for {@link ScheduleKind#GPIPE}
+ * @param microbatches microbatches per minibatch: 1 except for the {@link ScheduleKind#microbatched()} kinds
  * @param events       the events, sorted and unmodifiable
  */
 public record Schedule(ScheduleKind kind, int numStages, int numUnits, int microbatches, List<Event> events) {
@@ -42,9 +42,9 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
             throw new IllegalArgumentException(
                     "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
         }
-        if (kind != ScheduleKind.GPIPE && microbatches != 1) {
+        if (!kind.microbatched() && microbatches != 1) {
             throw new IllegalArgumentException("microbatches must be 1 for " + kind + " but was " + microbatches
-                    + ": only GPIPE splits minibatches into microbatches");
+                    + ": only GPIPE and ONE_F_ONE_B_FLUSH split minibatches into microbatches");
         }
         if (numUnits % microbatches != 0) {
             throw new IllegalArgumentException("numUnits must be a multiple of microbatches but was " + numUnits
@@ -84,9 +84,9 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
         if (kind == null) {
             throw new IllegalArgumentException("kind is missing (null): use one of " + List.of(ScheduleKind.values()));
         }
-        if (kind != ScheduleKind.GPIPE && microbatches != 1) {
+        if (!kind.microbatched() && microbatches != 1) {
             throw new IllegalArgumentException("microbatches must be 1 for " + kind + " but was " + microbatches
-                    + ": only GPIPE splits minibatches into microbatches");
+                    + ": only GPIPE and ONE_F_ONE_B_FLUSH split minibatches into microbatches");
         }
         switch (kind) {
             case SEQUENTIAL:
@@ -96,16 +96,18 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
             case ONE_F_ONE_B:
                 return OneFOneBSchedule.generate(numStages, numUnits);
             case GPIPE:
+            case ONE_F_ONE_B_FLUSH:
                 if (microbatches < 1) {
                     throw new IllegalArgumentException(
                             "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
                 }
                 if (numUnits % microbatches != 0) {
-                    throw new IllegalArgumentException("GPIPE needs numUnits to be a multiple of microbatches but got "
+                    throw new IllegalArgumentException(kind + " needs numUnits to be a multiple of microbatches but got "
                             + numUnits + " units and " + microbatches + " microbatches: use whole minibatches of "
                             + microbatches + " units");
                 }
-                return GPipeSchedule.generate(numStages, numUnits / microbatches, microbatches);
+                return kind == ScheduleKind.GPIPE ? GPipeSchedule.generate(numStages, numUnits / microbatches, microbatches)
+                        : OneFOneBFlushSchedule.generate(numStages, numUnits / microbatches, microbatches);
             default:
                 throw new AssertionError("no generator for " + kind);
         }

@@ -11,7 +11,17 @@ public enum ScheduleKind {
     /** PipeDream 1F1B: stages alternate one forward and one backward; staleness S(s). */
     ONE_F_ONE_B,
     /** GPipe: microbatches of a minibatch flow through, then one synchronous update; no staleness. */
-    GPIPE;
+    GPIPE,
+    /**
+     * 1F1B with a flush (PipeDream-Flush, Megatron-LM's default): GPipe's synchronous update per
+     * minibatch, with backwards started early so a stage holds at most {@code min(m, p − s)} microbatches.
+     */
+    ONE_F_ONE_B_FLUSH;
+
+    /** Whether minibatches are split into microbatches whose gradients add up to one synchronous update. */
+    public boolean microbatched() {
+        return this == GPIPE || this == ONE_F_ONE_B_FLUSH;
+    }
 
     /**
      * Nominal staleness of a stage with {@code stagesAfter} stages after it: the number of
@@ -24,7 +34,7 @@ public enum ScheduleKind {
             throw new IllegalArgumentException("stages after must be >= 0, got " + stagesAfter);
         }
         return switch (this) {
-            case SEQUENTIAL, GPIPE -> 0;
+            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH -> 0;
             case LAYERPIPE2 -> 2 * stagesAfter;
             case ONE_F_ONE_B -> stagesAfter;
         };
@@ -32,7 +42,8 @@ public enum ScheduleKind {
 
     /**
      * Reads a schedule name as a user writes it: {@code sequential}, {@code layerpipe2},
-     * {@code 1f1b} or {@code one-f-one-b}, {@code gpipe}; case, hyphens and underscores are
+     * {@code 1f1b} or {@code one-f-one-b}, {@code gpipe}, {@code 1f1b-flush} (or
+     * {@code pipedream-flush}); case, hyphens and underscores are
      * ignored, so the enum names are accepted too.
      *
      * @throws IllegalArgumentException listing the accepted names
@@ -49,9 +60,13 @@ public enum ScheduleKind {
                 return ONE_F_ONE_B;
             case "gpipe":
                 return GPIPE;
+            case "1f1bflush":
+            case "onefonebflush":
+            case "pipedreamflush":
+                return ONE_F_ONE_B_FLUSH;
             default:
                 throw new IllegalArgumentException("unknown schedule \"" + text
-                        + "\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe");
+                        + "\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush)");
         }
     }
 }

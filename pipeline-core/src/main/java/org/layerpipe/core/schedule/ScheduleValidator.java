@@ -171,7 +171,7 @@ public final class ScheduleValidator {
     }
 
     private static void checkUpdates(List<String> out, Schedule schedule) {
-        boolean perMinibatch = schedule.kind() == ScheduleKind.GPIPE;
+        boolean perMinibatch = schedule.kind().microbatched();
         int expected = perMinibatch ? schedule.numUnits() / schedule.microbatches() : schedule.numUnits();
         for (int stage = 0; stage < schedule.numStages(); stage++) {
             int updates = 0;
@@ -236,6 +236,12 @@ public final class ScheduleValidator {
                 case GPIPE -> {
                     if (peak > schedule.microbatches()) {
                         out.add(held + " allows at most microbatches = " + schedule.microbatches());
+                    }
+                }
+                case ONE_F_ONE_B_FLUSH -> {
+                    int want = Math.min(schedule.microbatches(), stages - stage);
+                    if (peak > want) {
+                        out.add(held + " allows at most min(microbatches, M − s) = " + want);
                     }
                 }
                 case SEQUENTIAL -> {

@@ -24,7 +24,7 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("data.test_limit", "0", "use only the first N test examples (0 = all)", true),
             new Setting("data.augment", "false", "random crop (padding 4) and horizontal flip, for CIFAR", true),
             new Setting("partition", "balanced:2", "stage sizes like [2,2,1], or balanced:M for M cost-balanced stages", true),
-            new Setting("schedule", "layerpipe2", "pipeline schedule: sequential, layerpipe2, 1f1b or gpipe", true),
+            new Setting("schedule", "layerpipe2", "pipeline schedule: sequential, layerpipe2, 1f1b, gpipe or 1f1b-flush", true),
             new Setting("microbatches", "1", "microbatches per minibatch (gpipe only)", true),
             new Setting("weights", "ema", "weights the backward uses: latest, stash or ema", true),
             new Setting("ema.rule", "pipeline-aware", "EMA rule: pipeline-aware, fixed or weight-average", true),

@@ -38,8 +38,8 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(optimizer != null, "optimizer is missing");
         require(precision != null, "precision is missing");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
-        require(microbatches == 1 || schedule == ScheduleKind.GPIPE,
-                "microbatches > 1 needs the gpipe schedule, got " + microbatches + " with " + label(schedule));
+        require(microbatches == 1 || schedule.microbatched(),
+                "microbatches > 1 needs the gpipe or 1f1b-flush schedule, got " + microbatches + " with " + label(schedule));
         require(batchSize >= 1, "batch_size must be >= 1, got " + batchSize);
         require(batchSize % microbatches == 0, "batch_size " + batchSize + " must be a multiple of microbatches " + microbatches);
         require(epochs >= 1, "epochs must be >= 1, got " + epochs);
@@ -168,6 +168,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
             case LAYERPIPE2 -> "layerpipe2";
             case ONE_F_ONE_B -> "1f1b";
             case GPIPE -> "gpipe";
+            case ONE_F_ONE_B_FLUSH -> "1f1b-flush";
         };
     }
 

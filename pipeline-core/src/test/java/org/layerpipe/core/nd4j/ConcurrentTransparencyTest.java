@@ -37,7 +37,7 @@ class ConcurrentTransparencyTest {
     void concurrentEqualsReference(ScheduleKind kind, WeightSettings weights) {
         ModelSpec model = TestModels.cnn();
         Partition partition = Partition.of(3, 2, 3);
-        int micro = kind == ScheduleKind.GPIPE ? 2 : 1;
+        int micro = kind.microbatched() ? 2 : 1;
         int units = 12;
         TestModels.Data data = TestModels.data(model, units, 6, 9, DataType.DOUBLE);
         Schedule schedule = Schedule.generate(kind, 3, units, micro);

@@ -35,6 +35,19 @@ class SimulatorTest {
         }
     }
 
+    @Test
+    void oneFOneBFlushTakesGPipesTimeWithFewerUnitsInFlight() {
+        int p = 4;
+        int m = 8;
+        Simulation sim = Simulator.run(Schedule.generate(ScheduleKind.ONE_F_ONE_B_FLUSH, p, 6 * m, m), StageCosts.uniform(p, 1, 1),
+                Link.NONE);
+        assertEquals((m + p - 1) * 2.0, sim.secondsPerMinibatch(), EPS);
+        assertEquals((p - 1.0) / (m + p - 1), sim.bubble(), EPS);
+        for (int s = 0; s < p; s++) {
+            assertEquals(Math.min(m, p - s), sim.peakUnitsInFlight()[s], "stage " + s);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = ScheduleKind.class, names = {"LAYERPIPE2", "ONE_F_ONE_B"})
     void asynchronousSchedulesRunAtTheSlowestStagesPace(ScheduleKind kind) {

@@ -29,11 +29,11 @@ class ScheduleKindTest {
 
     @Test
     void rejectsUnknownNamesListingTheAcceptedOnes() {
-        assertEquals("unknown schedule \"pipedream\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe",
+        assertEquals("unknown schedule \"pipedream\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush)",
                 assertThrows(IllegalArgumentException.class, () -> ScheduleKind.parse("pipedream")).getMessage());
-        assertEquals("unknown schedule \"\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe",
+        assertEquals("unknown schedule \"\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush)",
                 assertThrows(IllegalArgumentException.class, () -> ScheduleKind.parse("")).getMessage());
-        assertEquals("unknown schedule \"null\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe",
+        assertEquals("unknown schedule \"null\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush)",
                 assertThrows(IllegalArgumentException.class, () -> ScheduleKind.parse(null)).getMessage());
     }
 }

@@ -101,7 +101,7 @@ class TrialConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("weights", "stale"))).getMessage());
         assertEquals("setting 'data.augment': expected true or false, got 'maybe'",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("data.augment", "maybe"))).getMessage());
-        assertEquals("microbatches > 1 needs the gpipe schedule, got 4 with layerpipe2",
+        assertEquals("microbatches > 1 needs the gpipe or 1f1b-flush schedule, got 4 with layerpipe2",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("microbatches", "4"))).getMessage());
         String unknown = assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage();
         assertEquals(true, unknown.startsWith("unknown setting 'lrr': known settings are model, model.hidden,"), unknown);

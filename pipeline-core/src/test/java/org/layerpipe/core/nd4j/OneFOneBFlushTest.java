@@ -1,0 +1,77 @@
+package org.layerpipe.core.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.layerpipe.core.execution.ConcurrentExecutor;
+import org.layerpipe.core.execution.LearningRate;
+import org.layerpipe.core.execution.ReferenceExecutor;
+import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.schedule.Schedule;
+import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.stage.SgdSettings;
+import org.layerpipe.core.weights.WeightSettings;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * 1F1B-flush is synchronous: trained on the executors it must equal SEQUENTIAL (microbatches that
+ * are copies of one minibatch give that minibatch's mean gradient) and GPipe (the same
+ * microbatches, the same sum, another order), in double, with batch norm.
+ */
+class OneFOneBFlushTest {
+
+    private static final int MINIBATCHES = 6;
+
+    @Test
+    void copiesOfOneMinibatchTrainLikeSequential() {
+        ModelSpec model = TestModels.cnn();
+        Partition partition = Partition.of(2, 3, 3);
+        int m = 4;
+        TestModels.Data data = TestModels.data(model, MINIBATCHES, 6, 8, DataType.DOUBLE);
+        List<INDArray> inputs = new ArrayList<>();
+        List<INDArray> labels = new ArrayList<>();
+        for (int j = 0; j < MINIBATCHES; j++) {
+            for (int k = 0; k < m; k++) {
+                inputs.add(data.input(j));
+                labels.add(data.labels(j));
+            }
+        }
+        TestModels.Data copies = new TestModels.Data(inputs, labels);
+        INDArray sequential = train(model, partition, ScheduleKind.SEQUENTIAL, 1, data, false);
+        for (boolean concurrent : new boolean[] {false, true}) {
+            INDArray flush = train(model, partition, ScheduleKind.ONE_F_ONE_B_FLUSH, m, copies, concurrent);
+            double diff = TestModels.maxAbsDiff(sequential, flush);
+            assertTrue(diff <= 1e-8, (concurrent ? "concurrent" : "reference") + ": max |W_1f1b-flush − W_sequential| = " + diff);
+        }
+    }
+
+    @Test
+    void distinctMicrobatchesTrainLikeGPipe() {
+        ModelSpec model = TestModels.cnn();
+        Partition partition = Partition.of(3, 5);
+        int m = 3;
+        TestModels.Data data = TestModels.data(model, MINIBATCHES * m, 4, 21, DataType.DOUBLE);
+        INDArray gpipe = train(model, partition, ScheduleKind.GPIPE, m, data, false);
+        INDArray flush = train(model, partition, ScheduleKind.ONE_F_ONE_B_FLUSH, m, data, true);
+        double diff = TestModels.maxAbsDiff(gpipe, flush);
+        assertTrue(diff <= 1e-8, "max |W_1f1b-flush − W_gpipe| = " + diff);
+    }
+
+    private static INDArray train(ModelSpec model, Partition p, ScheduleKind kind, int micro, TestModels.Data data, boolean concurrent) {
+        try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, p, Nd4jLayers.initialParameters(model, DataType.DOUBLE, 3),
+                new int[p.numStages()], WeightSettings.latest(), new SgdSettings(0.9, 1e-3), DataType.DOUBLE)) {
+            Schedule schedule = Schedule.generate(kind, p.numStages(), MINIBATCHES * micro, micro);
+            if (concurrent) {
+                ConcurrentExecutor.run(schedule, pipeline.stages(), data, LearningRate.constant(0.05));
+            } else {
+                ReferenceExecutor.run(schedule, pipeline.stages(), data, LearningRate.constant(0.05));
+            }
+            return pipeline.parameters();
+        }
+    }
+}
