@@ -9,7 +9,10 @@ import java.util.List;
  * @param key          e.g. {@code partition}
  * @param defaultValue canonical default text
  * @param help         one line for {@code --help}
- * @param identity     whether it changes the trial's result (and so its config hash); resources do not
+ * @param identity     whether it can change the weights a trial trains (and so its config hash); resources
+ *                     ({@code threads}), data locations ({@code data.path}) and diagnostics ({@code ema.shadow}) cannot:
+ *                     they are provenance, logged with the trial but not part of its id. Some identity settings
+ *                     matter only for some trials ({@link TrialConfig#ignoredSettings()})
  */
 public record Setting(String key, String defaultValue, String help, boolean identity) {
 
@@ -19,7 +22,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
                     + " zip whose weights start the training; the file's SHA-256 is part of the config hash)", true),
             new Setting("model.hidden", "256,128", "hidden widths of the mlp, comma-separated", true),
             new Setting("data", "fashion-mnist", "data set: fashion-mnist, mnist, cifar10, cifar100 or synthetic", true),
-            new Setting("data.path", "", "folder (any Hadoop path) holding the data set's files; empty = the data set's default location", true),
+            new Setting("data.path", "", "folder (any Hadoop path) holding the data set's files; empty = the data set's default location"
+                    + " (not part of the trial id: moving the data keeps it)", false),
             new Setting("data.train_limit", "0", "use only the first N training examples (0 = all)", true),
             new Setting("data.test_limit", "0", "use only the first N test examples (0 = all)", true),
             new Setting("data.augment", "false", "random crop (padding 4) and horizontal flip, for CIFAR", true),
@@ -29,7 +33,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("weights", "ema", "weights the backward uses: latest, stash or ema", true),
             new Setting("ema.rule", "pipeline-aware", "EMA rule: pipeline-aware, fixed or weight-average", true),
             new Setting("ema.beta", "0.9", "EMA decay for the fixed rule, in [0, 1)", true),
-            new Setting("ema.shadow", "false", "keep an exact stash beside the EMA and report its reconstruction error", true),
+            new Setting("ema.shadow", "false", "keep an exact stash beside the EMA and report its reconstruction error"
+                    + " (a diagnostic: not part of the trial id)", false),
             new Setting("activations", "stash", "what a stage keeps for a minibatch's backward: stash (the tensors its forward saved)"
                     + " or recompute (only the stage input; the forward is re-run with the backward's weights)", true),
             new Setting("lr", "0.05", "base learning rate", true),

@@ -181,13 +181,6 @@ class MalformedSweepTest {
                           schedule: [gpipe, layerpipe2]
                         """, "bad.yaml:5: trial 1 (schedule=layerpipe2): microbatches > 1 needs the gpipe schedule, "
                         + "got 4 with layerpipe2; exclude this combination or change the values"),
-                bad("trials that differ only in threads", """
-                        name: x
-                        axes:
-                          seed: [1]
-                          threads: [1, 2]
-                        """, "bad.yaml:4: trials 0 and 1 have the same id b0aa70057b0778ba: they differ only in threads, "
-                        + "which does not change a trial's result; vary only settings that do"),
                 bad("every trial excluded", """
                         name: x
                         axes:
