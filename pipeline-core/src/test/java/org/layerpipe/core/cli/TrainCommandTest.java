@@ -32,7 +32,16 @@ class TrainCommandTest {
     @Test
     void badFlagsGiveOneSentenceAndExitCode2() {
         assertEquals(2, run("--modle", "cnn"));
-        assertEquals("error: unknown flag --modle: run with --help to see every flag\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("error: unknown flag --modle: did you mean --model?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--learning-rate", "0.1"));
+        assertEquals("error: unknown flag --learning-rate: did you mean --lr?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--train-limit", "100"));
+        assertEquals("error: unknown flag --train-limit: did you mean --data-train-limit?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--colour", "red"));
+        assertEquals("error: unknown flag --colour: run with --help to see every flag\n", err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--epochs"));
         assertEquals("error: flag --epochs needs a value\n", err.toString(StandardCharsets.UTF_8));

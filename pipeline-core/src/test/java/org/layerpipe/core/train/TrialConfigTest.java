@@ -149,8 +149,10 @@ class TrialConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("data.augment", "maybe"))).getMessage());
         assertEquals("microbatches > 1 needs the gpipe schedule, got 4 with layerpipe2",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("microbatches", "4"))).getMessage());
-        String unknown = assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage();
-        assertEquals(true, unknown.startsWith("unknown setting 'lrr': known settings are model, model.hidden,"), unknown);
+        assertEquals("unknown setting 'lrr': did you mean 'lr'?",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage());
+        String unknown = assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("colour", "1"))).getMessage();
+        assertTrue(unknown.startsWith("unknown setting 'colour': known settings are model, model.hidden,"), unknown);
         assertEquals("setting 'model': unknown model 'vgg': use one of mlp, cnn, resnet18 or dl4j:PATH (a Deeplearning4j network file)",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("model", "vgg"))).getMessage());
     }

@@ -16,8 +16,9 @@ public final class ValidateCommand {
     static final String USAGE = """
             usage: layerpipe validate <sweep.yaml>
 
-            Reads a sweep file, checks every trial it describes, and prints the grid: one row per
-            trial with its id (the config hash) and the settings the sweep varies. Grid points that are the same trial as an earlier one
+            Reads a sweep file, checks every trial it describes and that the data files it names on
+            this machine exist, and prints the grid: one row per trial with its id (the config hash)
+            and the settings the sweep varies. Grid points that are the same trial as an earlier one
             (they differ only in settings that trial ignores) run once, and a note says so.
             Exit status: 0 when the file is valid, 2 when it is not (the reason on stderr).
             """;
@@ -52,6 +53,7 @@ public final class ValidateCommand {
             SweepSpec spec = SweepParser.read(Path.of(rest.get(0)));
             SweepExpander.Expansion expansion = SweepExpander.expansion(spec);
             List<Trial> trials = expansion.trials();
+            DataCheck.requireLocalData(spec, trials);
             out.println("sweep       " + spec.name() + "  (" + spec.sourcePath() + ")");
             out.println("experiment  " + spec.experiment());
             out.println();
