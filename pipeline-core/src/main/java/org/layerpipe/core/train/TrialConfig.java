@@ -50,9 +50,29 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(microbatches == 1 || schedule == ScheduleKind.GPIPE,
                 "microbatches > 1 needs the gpipe schedule, got " + microbatches + " with " + label(schedule));
         require(batchSize >= 1, "batch_size must be >= 1, got " + batchSize);
-        require(batchSize % microbatches == 0, "batch_size " + batchSize + " must be a multiple of microbatches " + microbatches);
+        require(microbatches <= batchSize, "microbatches " + microbatches + " is more than batch_size " + batchSize
+                + ": a microbatch needs at least one example; use at most " + batchSize);
+        if (batchSize % microbatches != 0) {
+            // not require(): the divisors are worth finding only for the message
+            throw new IllegalArgumentException("microbatches " + microbatches + " does not divide batch_size " + batchSize
+                    + ": GPipe splits each minibatch into equal microbatches; use a divisor of " + batchSize + " such as "
+                    + divisorsAround(batchSize, microbatches));
+        }
         require(epochs >= 1, "epochs must be >= 1, got " + epochs);
         require(threads >= 0, "threads must be >= 0 (0 = all cores), got " + threads);
+    }
+
+    /** The divisors of {@code n} just below and just above {@code m} ({@code 4 or 8} for n = 64, m = 5). */
+    private static String divisorsAround(int n, int m) {
+        int below = m - 1;
+        while (n % below != 0) {
+            below--;
+        }
+        int above = m + 1;
+        while (above < n && n % above != 0) {
+            above++;
+        }
+        return below + " or " + above;
     }
 
     private static void require(boolean ok, String message) {

@@ -204,6 +204,20 @@ class MalformedSweepTest {
                           schedule: [gpipe, layerpipe2]
                         """, "bad.yaml:5: trial 1 (schedule=layerpipe2): microbatches > 1 needs the gpipe schedule, "
                         + "got 4 with layerpipe2; exclude this combination or change the values"),
+                bad("microbatches that do not divide the batch", """
+                        name: x
+                        base:
+                          schedule: gpipe
+                          batch_size: 64
+                        axes:
+                          microbatches: [4, 6]
+                        """, "bad.yaml:6: trial 1 (microbatches=6): microbatches 6 does not divide batch_size 64: GPipe splits each"
+                        + " minibatch into equal microbatches; use a divisor of 64 such as 4 or 8; exclude this combination or change the values"),
+                bad("more microbatches than examples", """
+                        name: x
+                        base: {schedule: gpipe, batch_size: 8, microbatches: 16}
+                        """, "bad.yaml:2: microbatches 16 is more than batch_size 8: a microbatch needs at least one example; use at most 8;"
+                        + " exclude this combination or change the values"),
                 bad("a value nested 20 000 levels deep", "name: x\nbase:\n  lr: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n",
                         "bad.yaml:3: values are nested more than 32 levels deep, the limit for a sweep file: a sweep needs about five"),
                 bad("a mapping nested 33 levels deep", "name: x\nbase: " + "{a: ".repeat(32) + "1" + "}".repeat(32) + "\n",
