@@ -15,7 +15,8 @@ import org.layerpipe.core.train.TrialConfig;
 
 /**
  * Expands a sweep into its trials: the Cartesian product of the axes in the order written
- * (first axis slowest, last fastest, like nested loops), minus the excluded combinations.
+ * (first axis slowest, last fastest, like nested loops), minus the excluded combinations; a
+ * grid point that is a trial already expanded (the same id) is kept once, with a note.
  * A pure function of the spec: the same spec gives the same trials, ids and order every time.
  *
  * <pre>
