@@ -74,7 +74,8 @@ final class Flags {
                 return s.key();
             }
         }
-        throw new IllegalArgumentException("unknown flag --" + flag + ": run with --help to see every flag");
+        throw new IllegalArgumentException("unknown flag --" + flag + Setting.nearest(flag).map(s -> ": did you mean --" + flagName(s) + "?")
+                .orElse(": run with --help to see every flag"));
     }
 
     /** Help lines for every setting: flag, default, description. */

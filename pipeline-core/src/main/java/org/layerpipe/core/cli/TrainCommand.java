@@ -5,11 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.layerpipe.core.nd4j.Nd4jBackend;
+import org.layerpipe.core.train.BackendUnavailableException;
 import org.layerpipe.core.train.EpochMetrics;
 import org.layerpipe.core.train.PipelineTrainer;
 import org.layerpipe.core.train.Provenance;
+import org.layerpipe.core.train.TrainingBackend;
 import org.layerpipe.core.train.TrainingListener;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
@@ -19,7 +22,7 @@ import org.layerpipe.core.weights.WeightMemory;
 /**
  * {@code layerpipe train}: one trial from flags, with a progress line while an epoch runs
  * and a table row per epoch. Exit code 0 when it finished, 1 when it diverged or failed,
- * 2 for a usage error (one sentence, no stack trace).
+ * 2 for a usage error or a backend that cannot run here (one sentence, no stack trace).
  */
 public final class TrainCommand {
 
@@ -37,6 +40,11 @@ public final class TrainCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, Nd4jBackend::new);
+    }
+
+    /** @param backends builds the backend for the given GPU ids (tests pass their own) */
+    static int run(String[] args, PrintStream out, PrintStream err, Function<List<Integer>, TrainingBackend> backends) {
         TrialConfig config;
         List<Integer> devices = new ArrayList<>();
         try {
@@ -59,7 +67,14 @@ public final class TrainCommand {
             err.println("error: " + e.getMessage());
             return 2;
         }
-        PipelineTrainer trainer = new PipelineTrainer(new Nd4jBackend(devices));
+        PipelineTrainer trainer;
+        try {
+            trainer = new PipelineTrainer(backends.apply(devices));
+        } catch (BackendUnavailableException e) {
+            // e.g. the CUDA build on a machine without an NVIDIA driver: a setup mistake, not a failed trial
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
         TrialResult result = trainer.train(config, new ConsoleListener(out));
         if (result.status() != TrialStatus.FINISHED) {
             err.println(result.status().name().toLowerCase(Locale.ROOT) + ": " + result.message());

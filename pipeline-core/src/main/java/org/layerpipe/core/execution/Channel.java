@@ -58,8 +58,8 @@ final class Channel<T> {
             T value;
             while ((value = values.remove(unit)) == null) {
                 if (remaining <= 0) {
-                    throw new IllegalStateException("pipeline stalled: waited " + TimeUnit.NANOSECONDS.toSeconds(stallNanos)
-                            + " s on " + name + " for minibatch " + unit);
+                    throw new IllegalStateException("pipeline stalled: waited " + duration(stallNanos) + " on " + name
+                            + " for minibatch " + unit);
                 }
                 remaining = changed.awaitNanos(remaining);
             }
@@ -68,6 +68,15 @@ final class Channel<T> {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@code 300 ms}, {@code 1.5 s}, {@code 1800 s}: whole seconds would print a sub-second limit as 0 s. */
+    static String duration(long nanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     int size() {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.layerpipe.core.data.Batch;
@@ -15,6 +16,7 @@ import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.stage.Stage;
+import org.layerpipe.core.train.BackendUnavailableException;
 import org.layerpipe.core.train.Evaluation;
 import org.layerpipe.core.train.PipelineTrainer;
 import org.layerpipe.core.train.Precision;
@@ -34,15 +36,58 @@ public final class Nd4jBackend implements TrainingBackend {
         NativeRuntime.choose();
     }
 
+    /** CUDA's runtime bindings, whose loading fails where there is no NVIDIA driver. */
+    private static final String CUDA_RUNTIME = "org.bytedeco.cuda.global.cudart";
+    private static final String CUDA_BACKEND = "org/nd4j/linalg/jcublas/JCublasBackend.class";
+    /** The sentence of the first failed start, for every later attempt in this JVM (ND4J cannot start twice). */
+    private static volatile BackendUnavailableException startFailure;
+
     private final List<Integer> gpus;
 
+    /** @throws BackendUnavailableException when ND4J cannot start here (see {@link #start}) */
     public Nd4jBackend() {
         this(List.of());
     }
 
-    /** @param gpus device ids this trial may use (from Spark's resource scheduling or the command line); empty on CPU */
+    /**
+     * @param gpus device ids this trial may use (from Spark's resource scheduling or the command line); empty on CPU
+     * @throws BackendUnavailableException when ND4J cannot start here (see {@link #start})
+     */
     public Nd4jBackend(List<Integer> gpus) {
+        start();
         this.gpus = List.copyOf(gpus);
+    }
+
+    /**
+     * Starts ND4J now, so that a CUDA build on a machine without an NVIDIA driver (or GPU) fails with
+     * one sentence ({@link GpuSupport#startFailure}) instead of an {@code ExceptionInInitializerError}
+     * wherever ND4J is first touched.
+     *
+     * @throws BackendUnavailableException saying why and what to use instead
+     */
+    static void start() {
+        if (startFailure != null) {
+            throw new BackendUnavailableException(startFailure.getMessage(), startFailure);
+        }
+        boolean cuda = Nd4jBackend.class.getClassLoader().getResource(CUDA_BACKEND) != null;
+        try {
+            if (cuda) {
+                // ND4J only logs why its CUDA backend is unavailable, then fails with "no backend found" (seen on the
+                // CUDA build on a machine without a driver): loading CUDA's runtime first puts the reason in hand.
+                Class.forName(CUDA_RUNTIME, true, Nd4jBackend.class.getClassLoader());
+            }
+            Nd4j.getBackend();
+        } catch (LinkageError | RuntimeException e) {
+            Optional<String> why = GpuSupport.startFailure(e, cuda);
+            if (why.isEmpty()) {
+                throw e;
+            }
+            startFailure = new BackendUnavailableException(why.get(), e);
+            throw startFailure;
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the CUDA backend is on the classpath but " + CUDA_RUNTIME + " is not: add the"
+                    + " org.bytedeco:cuda jars the cuda profile lists", e);
+        }
     }
 
     /** A trainer on this backend. */

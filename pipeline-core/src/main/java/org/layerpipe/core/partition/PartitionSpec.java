@@ -62,6 +62,9 @@ public sealed interface PartitionSpec permits PartitionSpec.Explicit, PartitionS
      */
     Partition resolve(int numBlocks, double[] blockCosts);
 
+    /** M, the number of stages, known before the spec meets a model. */
+    int numStages();
+
     /** Explicit stage sizes, first stage first, e.g. {@code [3,2,2,1]}. */
     record Explicit(List<Integer> sizes) implements PartitionSpec {
 
@@ -85,6 +88,11 @@ public sealed interface PartitionSpec permits PartitionSpec.Explicit, PartitionS
         @Override
         public String toString() {
             return new Partition(sizes).toString();
+        }
+
+        @Override
+        public int numStages() {
+            return sizes.size();
         }
     }
 
@@ -118,6 +126,11 @@ public sealed interface PartitionSpec permits PartitionSpec.Explicit, PartitionS
         @Override
         public String toString() {
             return "balanced:" + stages;
+        }
+
+        @Override
+        public int numStages() {
+            return stages;
         }
     }
 

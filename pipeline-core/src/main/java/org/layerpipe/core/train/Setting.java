@@ -1,6 +1,9 @@
 package org.layerpipe.core.train;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One trial setting as users write it: the same key in {@code train} flags
@@ -9,7 +12,10 @@ import java.util.List;
  * @param key          e.g. {@code partition}
  * @param defaultValue canonical default text
  * @param help         one line for {@code --help}
- * @param identity     whether it changes the trial's result (and so its config hash); resources do not
+ * @param identity     whether it can change the weights a trial trains (and so its config hash); resources
+ *                     ({@code threads}), data locations ({@code data.path}) and diagnostics ({@code ema.shadow}) cannot:
+ *                     they are provenance, logged with the trial but not part of its id. Some identity settings
+ *                     matter only for some trials ({@link TrialConfig#ignoredSettings()})
  */
 public record Setting(String key, String defaultValue, String help, boolean identity) {
 
@@ -19,7 +25,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
                     + " zip whose weights start the training; the file's SHA-256 is part of the config hash)", true),
             new Setting("model.hidden", "256,128", "hidden widths of the mlp, comma-separated", true),
             new Setting("data", "fashion-mnist", "data set: fashion-mnist, mnist, cifar10, cifar100 or synthetic", true),
-            new Setting("data.path", "", "folder (any Hadoop path) holding the data set's files; empty = the data set's default location", true),
+            new Setting("data.path", "", "folder (any Hadoop path) holding the data set's files; empty = the data set's default location"
+                    + " (not part of the trial id: moving the data keeps it)", false),
             new Setting("data.train_limit", "0", "use only the first N training examples (0 = all)", true),
             new Setting("data.test_limit", "0", "use only the first N test examples (0 = all)", true),
             new Setting("data.augment", "false", "random crop (padding 4) and horizontal flip, for CIFAR", true),
@@ -29,7 +36,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("weights", "ema", "weights the backward uses: latest, stash or ema", true),
             new Setting("ema.rule", "pipeline-aware", "EMA rule: pipeline-aware, fixed or weight-average", true),
             new Setting("ema.beta", "0.9", "EMA decay for the fixed rule, in [0, 1)", true),
-            new Setting("ema.shadow", "false", "keep an exact stash beside the EMA and report its reconstruction error", true),
+            new Setting("ema.shadow", "false", "keep an exact stash beside the EMA and report its reconstruction error"
+                    + " (a diagnostic: not part of the trial id)", false),
             new Setting("activations", "stash", "what a stage keeps for a minibatch's backward: stash (the tensors its forward saved)"
                     + " or recompute (only the stage input; the forward is re-run with the backward's weights)", true),
             new Setting("lr", "0.05", "base learning rate", true),
@@ -42,14 +50,91 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("precision", "float", "float or double", true),
             new Setting("threads", "0", "CPU threads for the trial (0 = all cores)", false));
 
-    /** The setting with this key, or an error listing the known keys. */
+    /**
+     * Names users reach for that are not our keys, each with the key it means; spelling slips are
+     * caught by edit distance instead. Written as {@link #normal} text.
+     */
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("learning_rate", "lr"), Map.entry("learningrate", "lr"), Map.entry("rate", "lr"),
+            Map.entry("batch", "batch_size"), Map.entry("batchsize", "batch_size"), Map.entry("bs", "batch_size"),
+            Map.entry("minibatch_size", "batch_size"), Map.entry("epoch", "epochs"), Map.entry("num_epochs", "epochs"),
+            Map.entry("wd", "weight_decay"), Map.entry("decay", "weight_decay"), Map.entry("l2", "weight_decay"),
+            Map.entry("hidden_sizes", "model.hidden"), Map.entry("widths", "model.hidden"),
+            Map.entry("micro_batches", "microbatches"), Map.entry("chunks", "microbatches"),
+            Map.entry("dataset", "data"), Map.entry("data_dir", "data.path"), Map.entry("stages", "partition"),
+            Map.entry("weight_mode", "weights"), Map.entry("mode", "weights"), Map.entry("scheduler", "lr_schedule"),
+            Map.entry("lr_scheduler", "lr_schedule"), Map.entry("pipeline", "schedule"), Map.entry("dtype", "precision"),
+            Map.entry("num_threads", "threads"), Map.entry("mu", "momentum"), Map.entry("augmentation", "data.augment"));
+
+    /**
+     * The setting with this key.
+     *
+     * @throws IllegalArgumentException naming the nearest known key ({@code unknown setting 'learning_rate': did you
+     *                                  mean 'lr'?}), or listing every known key when none is near
+     */
     public static Setting of(String key) {
         for (Setting s : ALL) {
             if (s.key.equals(key)) {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown setting '" + key + "': known settings are "
-                + String.join(", ", ALL.stream().map(Setting::key).toList()));
+        throw new IllegalArgumentException("unknown setting '" + key + "': " + nearest(key)
+                .map(s -> "did you mean '" + s.key + "'?")
+                .orElse("known settings are " + String.join(", ", ALL.stream().map(Setting::key).toList())));
+    }
+
+    /**
+     * The known setting {@code name} most likely means: an alias ({@code learning_rate → lr}), the same key
+     * written with other separators ({@code data_path → data.path}) or without its prefix
+     * ({@code beta → ema.beta}), or the key nearest in edit distance if it is a slip away
+     * ({@code lrr → lr}, {@code momentun → momentum}: one edit for short keys, two for longer ones).
+     */
+    public static Optional<Setting> nearest(String name) {
+        String n = normal(name == null ? "" : name);
+        if (ALIASES.containsKey(n)) {
+            return Optional.of(of(ALIASES.get(n)));
+        }
+        Setting best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Setting s : ALL) {
+            String key = normal(s.key);
+            String shortName = s.key.contains(".") ? normal(s.key.substring(s.key.indexOf('.') + 1)) : key;
+            if (n.equals(key) || n.equals(shortName)) {
+                return Optional.of(s);
+            }
+            int d = Math.min(distance(n, key), distance(n, shortName));
+            int allowed = Math.min(key.length(), shortName.length()) <= 4 ? 1 : 2;
+            if (d <= allowed && d < bestDistance) {
+                best = s;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Lower case with '.', '-' and '_' all written '_': how a key is compared with what a user typed. */
+    private static String normal(String text) {
+        return text.trim().toLowerCase(Locale.ROOT).replace('-', '_').replace('.', '_');
+    }
+
+    /** Edit distance counting insertions, deletions, substitutions and swaps of neighbours (optimal string alignment). */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 }

@@ -5,12 +5,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.layerpipe.core.partition.PartitionSpec;
 import org.layerpipe.core.schedule.ScheduleKind;
@@ -28,6 +31,12 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
                           int microbatches, WeightSettings weights, ActivationPolicy activations, OptimizerConfig optimizer,
                           int batchSize, int epochs, long seed, Precision precision, int threads) {
 
+    /**
+     * Provenance settings that were part of the id until the id was made canonical: they are still written
+     * into the hashed text, always at their defaults, so that the ids of trials that left them there stay.
+     */
+    private static final Set<String> FORMERLY_IDENTITY = Set.of("data.path", "ema.shadow");
+
     public TrialConfig {
         require(model != null, "model is missing");
         require(data != null, "data is missing");
@@ -41,9 +50,29 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(microbatches == 1 || schedule.microbatched(),
                 "microbatches > 1 needs the gpipe or 1f1b-flush schedule, got " + microbatches + " with " + label(schedule));
         require(batchSize >= 1, "batch_size must be >= 1, got " + batchSize);
-        require(batchSize % microbatches == 0, "batch_size " + batchSize + " must be a multiple of microbatches " + microbatches);
+        require(microbatches <= batchSize, "microbatches " + microbatches + " is more than batch_size " + batchSize
+                + ": a microbatch needs at least one example; use at most " + batchSize);
+        if (batchSize % microbatches != 0) {
+            // not require(): the divisors are worth finding only for the message
+            throw new IllegalArgumentException("microbatches " + microbatches + " does not divide batch_size " + batchSize
+                    + ": GPipe splits each minibatch into equal microbatches; use a divisor of " + batchSize + " such as "
+                    + divisorsAround(batchSize, microbatches));
+        }
         require(epochs >= 1, "epochs must be >= 1, got " + epochs);
         require(threads >= 0, "threads must be >= 0 (0 = all cores), got " + threads);
+    }
+
+    /** The divisors of {@code n} just below and just above {@code m} ({@code 4 or 8} for n = 64, m = 5). */
+    private static String divisorsAround(int n, int m) {
+        int below = m - 1;
+        while (n % below != 0) {
+            below--;
+        }
+        int above = m + 1;
+        while (above < n && n % above != 0) {
+            above++;
+        }
+        return below + " or " + above;
     }
 
     private static void require(boolean ok, String message) {
@@ -136,19 +165,66 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
     }
 
     /**
-     * Stable identity of the trial's result: SHA-256 over the canonical text of every setting
-     * that changes the result (not the resources) and, for a {@code dl4j:} model, the SHA-256 of
-     * its file; first 16 hex digits.
+     * The settings that cannot change the weights this trial trains, so that its id leaves them out:
+     * <ul>
+     *   <li>provenance and resources, for every trial: {@code data.path}, {@code ema.shadow}, {@code threads}
+     *       (settings that are not {@link Setting#identity()});
+     *   <li>{@code ema.rule} and {@code ema.beta} unless {@code weights: ema}, and {@code ema.beta} unless
+     *       {@code ema.rule: fixed} (the other rules derive β from the stage's delay);
+     *   <li>{@code weights}, {@code ema.rule} and {@code ema.beta} when no stage is ever stale (SEQUENTIAL,
+     *       GPIPE, or one stage): every history then hands the backward the current weights;
+     *   <li>{@code model.hidden} unless the model is the mlp;
+     *   <li>{@code microbatches} unless the schedule is GPIPE (the others need it at 1).
+     * </ul>
+     * Everything else changes the trained weights or what the trial measures (e.g. {@code activations}
+     * and {@code data.test_limit}), and stays in the id.
+     */
+    public Set<String> ignoredSettings() {
+        Set<String> ignored = new LinkedHashSet<>();
+        for (Setting s : Setting.ALL) {
+            if (!s.identity()) {
+                ignored.add(s.key());
+            }
+        }
+        // stage 0 has the most stages after it, so the largest delay
+        boolean stale = schedule.delay(partition.numStages() - 1) > 0;
+        if (!stale) {
+            ignored.add("weights");
+        }
+        if (!stale || weights.mode() != WeightMode.EMA) {
+            ignored.add("ema.rule");
+        }
+        if (ignored.contains("ema.rule") || weights.rule() != EmaRule.FIXED) {
+            ignored.add("ema.beta");
+        }
+        if (!model.name().equals("mlp")) {
+            ignored.add("model.hidden");
+        }
+        if (schedule != ScheduleKind.GPIPE) {
+            ignored.add("microbatches");
+        }
+        return Collections.unmodifiableSet(ignored);
+    }
+
+    /**
+     * Stable identity of the trial's result: SHA-256 over the canonical text of the settings that can
+     * change its trained weights ({@link #ignoredSettings()} are written at their defaults) and, for a
+     * {@code dl4j:} model, the SHA-256 of its file; first 16 hex digits.
      */
     public String configHash() {
         StringBuilder canonical = new StringBuilder();
         Map<String, String> p = toParams();
+        Set<String> ignored = ignoredSettings();
         for (Setting s : Setting.ALL) {
             // activations came after the first sweeps ran: at its default it leaves their trial ids as they were
             boolean addedAtDefault = s.key().equals("activations") && activations == ActivationPolicy.STASH;
-            if (s.identity() && !addedAtDefault) {
-                canonical.append(s.key()).append('=').append(p.get(s.key())).append('\n');
+            if ((!s.identity() && !FORMERLY_IDENTITY.contains(s.key())) || addedAtDefault) {
+                continue;
             }
+            // An ignored setting is written at its default rather than left out: a trial that left it at its
+            // default keeps the id it always had.
+            String value = ignored.contains(s.key()) ? s.defaultValue() : p.get(s.key());
+            canonical.append(s.key()).append('=').append(value).append('\n');
         }
         if (model.imported()) {
             // the file's content, so that two different networks at one path are two trials

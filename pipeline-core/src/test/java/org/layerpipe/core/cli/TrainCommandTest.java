@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import org.layerpipe.core.train.BackendUnavailableException;
 import org.layerpipe.core.train.Setting;
 
 class TrainCommandTest {
@@ -32,13 +33,35 @@ class TrainCommandTest {
     @Test
     void badFlagsGiveOneSentenceAndExitCode2() {
         assertEquals(2, run("--modle", "cnn"));
-        assertEquals("error: unknown flag --modle: run with --help to see every flag\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("error: unknown flag --modle: did you mean --model?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--learning-rate", "0.1"));
+        assertEquals("error: unknown flag --learning-rate: did you mean --lr?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--train-limit", "100"));
+        assertEquals("error: unknown flag --train-limit: did you mean --data-train-limit?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--colour", "red"));
+        assertEquals("error: unknown flag --colour: run with --help to see every flag\n", err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--epochs"));
         assertEquals("error: flag --epochs needs a value\n", err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--lr", "fast"));
         assertEquals("error: setting 'lr': 'fast' is not a valid number\n", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBackendThatCannotRunHereIsOneSentenceAndExitCode2() {
+        String why = "no NVIDIA driver found (libcuda.so.1 does not load): this is the CUDA build of layerpipe, which needs an"
+                + " NVIDIA GPU with its driver; on this machine use the default CPU build instead (build without -Pcuda)";
+        int code = TrainCommand.run(new String[] {"--data", "synthetic"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), gpus -> {
+                    throw new BackendUnavailableException(why, new UnsatisfiedLinkError("libcuda.so.1"));
+                });
+        assertEquals(2, code);
+        assertEquals("error: " + why + "\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.train.DataConfig;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -173,6 +174,24 @@ class DataSetsTest {
         dir.resolve("data_batch_4.bin").toFile().delete();
         assertEquals("CIFAR-10 file not found: " + dir + "/data_batch_4.bin",
                 loadError(config("cifar10", dir.toString(), 0, 0)).getMessage());
+    }
+
+    @Test
+    void requireFilesNamesWhatIsMissingWithoutReadingAnything() {
+        assertEquals(List.of(), DataSets.requireLocalFiles(config("synthetic", "", 0, 0)));
+        String absent = dir.resolve("nowhere").toString();
+        assertEquals("data.path file:" + absent + " is not a folder: set data.path to a folder holding the Fashion-MNIST IDX files",
+                assertThrows(DataException.class, () -> DataSets.requireLocalFiles(config("fashion-mnist", "file:" + absent, 0, 0))).getMessage());
+        assertEquals("Fashion-MNIST not found in " + absent + ": install it with 'apt-get install dataset-fashion-mnist'"
+                        + " or set data.path to a folder holding the IDX files",
+                assertThrows(DataException.class, () -> DataSets.requireFiles(config("fashion-mnist", "", 0, 0), DataSets.Lookup.LOCAL, absent)).getMessage());
+        writeCifar10(dir);
+        dir.resolve("test_batch.bin").toFile().delete();
+        assertEquals("CIFAR-10 file not found: " + dir + "/test_batch.bin",
+                assertThrows(DataException.class, () -> DataSets.requireLocalFiles(config("cifar10", dir.toString(), 0, 0))).getMessage());
+        // files that are there but hold garbage pass: only their presence is checked
+        TestFiles.write(dir.resolve("test_batch.bin"), new byte[] {1, 2, 3});
+        assertEquals(6, DataSets.requireLocalFiles(config("cifar10", dir.toString(), 0, 0)).size());
     }
 
     @Test

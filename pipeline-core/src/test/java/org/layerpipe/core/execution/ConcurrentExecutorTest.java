@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.layerpipe.core.schedule.Schedule;
@@ -178,7 +179,15 @@ class ConcurrentExecutorTest {
         PipelineException e = assertThrows(PipelineException.class,
                 () -> ConcurrentExecutor.run(schedule, hanging, DATA, LearningRate.constant(0.01), s -> { }, 300, (u, l) -> { }));
         assertEquals(0, e.stage());
-        assertTrue(e.getMessage().contains("pipeline stalled: waited 0 s on gradients 1→0 for minibatch 0"), e.getMessage());
+        // the limit as given (300 ms), the channel and the unit: the wait that stalled, not a measured time
+        assertTrue(e.getMessage().contains("pipeline stalled: waited 300 ms on gradients 1→0 for minibatch 0"), e.getMessage());
+    }
+
+    @Test
+    void stallLimitsArePrintedInTheUnitThatShowsThem() {
+        assertEquals("300 ms", Channel.duration(300_000_000L));
+        assertEquals("1.5 s", Channel.duration(1_500_000_000L));
+        assertEquals("1800 s", Channel.duration(TimeUnit.MILLISECONDS.toNanos(ConcurrentExecutor.DEFAULT_STALL_MILLIS)));
     }
 
     @Test

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,8 +46,68 @@ class TrialConfigTest {
         assertEquals(16, c.configHash().length());
         assertEquals(c.configHash(), c.with(Map.of("threads", "1")).configHash(), "threads do not change the result");
         assertNotEquals(c.configHash(), c.with(Map.of("seed", "2")).configHash());
-        assertNotEquals(c.configHash(), c.with(Map.of("ema.beta", "0.5")).configHash());
+        assertNotEquals(c.configHash(), c.with(Map.of("ema.rule", "fixed", "ema.beta", "0.5")).configHash());
         assertNotEquals(c.configHash(), c.with(Map.of("activations", "recompute")).configHash());
+    }
+
+    @Test
+    void settingsATrialIgnoresAreNotPartOfItsId() {
+        TrialConfig stash = TrialConfig.fromParams(Map.of("weights", "stash"));
+        assertEquals(stash.configHash(), stash.with(Map.of("ema.beta", "0.5")).configHash(), "stash uses no beta");
+        assertEquals(stash.configHash(), stash.with(Map.of("ema.rule", "fixed", "ema.beta", "0.5")).configHash(), "nor an EMA rule");
+        TrialConfig ema = TrialConfig.defaults();
+        assertEquals(ema.configHash(), ema.with(Map.of("ema.beta", "0.5")).configHash(), "the pipeline-aware rule derives its own beta");
+        TrialConfig cnn = TrialConfig.fromParams(Map.of("model", "cnn"));
+        assertEquals(cnn.configHash(), cnn.with(Map.of("model.hidden", "64")).configHash(), "only the mlp has hidden widths");
+        for (Map<String, String> neverStale : List.of(Map.of("schedule", "sequential"), Map.of("schedule", "gpipe"),
+                Map.of("partition", "balanced:1"), Map.of("partition", "[5]", "schedule", "1f1b"))) {
+            TrialConfig base = ema.with(neverStale);
+            assertEquals(base.configHash(), base.with(Map.of("weights", "latest")).configHash(), neverStale + ": no stage is stale");
+            assertEquals(base.configHash(), base.with(Map.of("weights", "stash")).configHash(), neverStale + ": no stage is stale");
+            assertEquals(base.configHash(), base.with(Map.of("ema.rule", "fixed", "ema.beta", "0.5")).configHash(), neverStale.toString());
+        }
+        assertEquals(Set.of("data.path", "ema.shadow", "threads", "ema.beta", "microbatches"), ema.ignoredSettings());
+        assertEquals(Set.of("data.path", "ema.shadow", "threads", "ema.rule", "ema.beta", "model.hidden", "microbatches"), cnn.with(Map.of("weights", "latest"))
+                .ignoredSettings());
+    }
+
+    @Test
+    void dataLocationAndDiagnosticsAreProvenanceNotIdentity() {
+        TrialConfig c = TrialConfig.fromParams(Map.of("data.path", "file:/data/fashion-mnist"));
+        assertEquals(c.configHash(), c.with(Map.of("data.path", "hdfs:///datasets/fashion-mnist")).configHash(), "moving the data keeps the id");
+        assertEquals(TrialConfig.defaults().configHash(), c.configHash());
+        assertEquals(c.configHash(), c.with(Map.of("ema.shadow", "true")).configHash());
+        // still logged with the trial
+        assertEquals("file:/data/fashion-mnist", c.toParams().get("data.path"));
+    }
+
+    @Test
+    void settingsThatShapeTheWeightsStayInTheId() {
+        TrialConfig fixed = TrialConfig.fromParams(Map.of("ema.rule", "fixed", "ema.beta", "0.9"));
+        assertNotEquals(fixed.configHash(), fixed.with(Map.of("ema.beta", "0.5")).configHash());
+        TrialConfig mlp = TrialConfig.defaults();
+        assertNotEquals(mlp.configHash(), mlp.with(Map.of("model.hidden", "64")).configHash());
+        assertNotEquals(mlp.configHash(), mlp.with(Map.of("weights", "stash")).configHash(), "layerpipe2 at M = 2 is stale");
+        assertNotEquals(mlp.configHash(), mlp.with(Map.of("schedule", "1f1b")).configHash());
+        TrialConfig gpipe = TrialConfig.fromParams(Map.of("schedule", "gpipe"));
+        assertNotEquals(gpipe.configHash(), gpipe.with(Map.of("microbatches", "4")).configHash());
+        assertNotEquals(mlp.configHash(), mlp.with(Map.of("data.test_limit", "100")).configHash(), "test metrics are the trial's result");
+    }
+
+    @Test
+    void microbatchesMustSplitTheBatchEvenly() {
+        assertEquals("microbatches 5 does not divide batch_size 64: GPipe splits each minibatch into equal microbatches;"
+                        + " use a divisor of 64 such as 4 or 8",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "5")))
+                        .getMessage());
+        assertEquals("microbatches 128 is more than batch_size 64: a microbatch needs at least one example; use at most 64",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "128")))
+                        .getMessage());
+        assertEquals("microbatches 3 does not divide batch_size 10: GPipe splits each minibatch into equal microbatches;"
+                        + " use a divisor of 10 such as 2 or 5",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "3",
+                        "batch_size", "10"))).getMessage());
+        assertEquals(64, TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "64")).microbatches());
     }
 
     @Test
@@ -103,8 +165,10 @@ class TrialConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("data.augment", "maybe"))).getMessage());
         assertEquals("microbatches > 1 needs the gpipe or 1f1b-flush schedule, got 4 with layerpipe2",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("microbatches", "4"))).getMessage());
-        String unknown = assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage();
-        assertEquals(true, unknown.startsWith("unknown setting 'lrr': known settings are model, model.hidden,"), unknown);
+        assertEquals("unknown setting 'lrr': did you mean 'lr'?",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage());
+        String unknown = assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("colour", "1"))).getMessage();
+        assertTrue(unknown.startsWith("unknown setting 'colour': known settings are model, model.hidden,"), unknown);
         assertEquals("setting 'model': unknown model 'vgg': use one of mlp, cnn, resnet18 or dl4j:PATH (a Deeplearning4j network file)",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("model", "vgg"))).getMessage());
     }

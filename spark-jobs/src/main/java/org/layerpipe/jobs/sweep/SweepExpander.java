@@ -15,7 +15,8 @@ import org.layerpipe.core.train.TrialConfig;
 
 /**
  * Expands a sweep into its trials: the Cartesian product of the axes in the order written
- * (first axis slowest, last fastest, like nested loops), minus the excluded combinations.
+ * (first axis slowest, last fastest, like nested loops), minus the excluded combinations; a
+ * grid point that is a trial already expanded (the same id) is kept once, with a note.
  * A pure function of the spec: the same spec gives the same trials, ids and order every time.
  *
  * <pre>
@@ -36,11 +37,35 @@ public final class SweepExpander {
     }
 
     /**
-     * @throws SweepException when the grid is larger than {@code max_trials}, a trial's settings do not go
-     *                        together, its partition does not fit its model, two trials are the same, or every
-     *                        trial is excluded
+     * A sweep's trials, and a note for every grid point that turned out to be a trial already in the list
+     * (same id: it differs from it only in settings that cannot change what that trial trains) and so
+     * runs once.
+     *
+     * @param trials    the distinct trials, in expansion order
+     * @param collapsed one sentence per collapsed grid point, {@code <file>:<line>: ...}
+     */
+    public record Expansion(List<Trial> trials, List<String> collapsed) {
+
+        public Expansion {
+            trials = List.copyOf(trials);
+            collapsed = List.copyOf(collapsed);
+        }
+    }
+
+    /**
+     * The sweep's distinct trials (see {@link #expansion}).
+     *
+     * @throws SweepException as {@link #expansion} does
      */
     public static List<Trial> expand(SweepSpec spec) {
+        return expansion(spec).trials();
+    }
+
+    /**
+     * @throws SweepException when the grid is larger than {@code max_trials}, a trial's settings do not go
+     *                        together, its partition does not fit its model, or every trial is excluded
+     */
+    public static Expansion expansion(SweepSpec spec) {
         SweepLines lines = new SweepLines(spec);
         List<Axis> axes = spec.axes();
         // Counted before expanding, so that a grid of millions is refused without building it.
@@ -59,6 +84,7 @@ public final class SweepExpander {
         Map<String, Optional<String>> fits = new HashMap<>();
         Map<String, Trial> byId = new HashMap<>();
         List<Trial> trials = new ArrayList<>();
+        List<String> collapsed = new ArrayList<>();
         int[] at = new int[axes.size()];
         for (long n = count.longValueExact(); n > 0; n--) {
             Map<String, String> varied = new LinkedHashMap<>();
@@ -72,16 +98,17 @@ public final class SweepExpander {
                 Trial trial = trial(params, where, fits);
                 Trial same = byId.putIfAbsent(trial.trialId(), trial);
                 if (same != null) {
-                    throw duplicate(same, trial, where);
+                    collapsed.add(collapse(same, trial, where));
+                } else {
+                    trials.add(trial);
                 }
-                trials.add(trial);
             }
             next(at, axes);
         }
         if (trials.isEmpty()) {
             throw lines.error(lines.exclude(), "the grid is empty: every trial is excluded; drop or narrow an exclude rule");
         }
-        return List.copyOf(trials);
+        return new Expansion(trials, collapsed);
     }
 
     /**
@@ -161,18 +188,24 @@ public final class SweepExpander {
         return new Trial(where.index, config.configHash(), config, where.varied);
     }
 
-    private static SweepException duplicate(Trial first, Trial second, Located where) {
+    private static String collapse(Trial first, Trial again, Located where) {
         List<String> differ = new ArrayList<>();
-        for (String key : second.varied().keySet()) {
-            if (!Objects.equals(first.varied().get(key), second.varied().get(key))) {
+        for (String key : again.varied().keySet()) {
+            if (!Objects.equals(first.varied().get(key), again.varied().get(key))) {
                 differ.add(key);
             }
         }
-        // Axis values are distinct and canonical, so two trials with one id differ in settings the hash leaves out.
-        return where.error(differ.isEmpty() ? where.lastValue() : where.firstWritten(differ.get(0)),
-                "trials " + first.index() + " and " + second.index() + " have the same id " + second.trialId()
-                        + ": they differ only in " + String.join(", ", differ) + ", which "
-                        + (differ.size() == 1 ? "does" : "do") + " not change a trial's result; vary only settings that do");
+        // Axis values are distinct and canonical, so two points with one id differ in settings the id leaves out.
+        int line = differ.isEmpty() ? where.lastValue() : where.firstWritten(differ.get(0));
+        return where.error(line, "the grid point " + settings(again.varied()) + " is trial " + first.index() + " ("
+                + settings(first.varied()) + ", id " + first.trialId() + ") again: " + String.join(", ", differ)
+                + (differ.size() == 1 ? " does" : " do") + " not change what this trial trains, so it runs once").getMessage();
+    }
+
+    private static String settings(Map<String, String> varied) {
+        List<String> settings = new ArrayList<>();
+        varied.forEach((k, v) -> settings.add(k + "=" + v));
+        return String.join(", ", settings);
     }
 
     /** Advances the odometer: the last axis moves fastest. */
@@ -212,9 +245,7 @@ public final class SweepExpander {
             if (varied.isEmpty()) {
                 return problem;
             }
-            List<String> settings = new ArrayList<>();
-            varied.forEach((k, v) -> settings.add(k + "=" + v));
-            return "trial " + index + " (" + String.join(", ", settings) + "): " + problem;
+            return "trial " + index + " (" + settings(varied) + "): " + problem;
         }
 
         /** Line of the first of {@code keys} this trial's values were written for. */

@@ -1,6 +1,7 @@
 package org.layerpipe.jobs.sweep;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -73,8 +74,9 @@ public final class SweepParser {
     public static SweepSpec read(Path path) {
         String file = path.toString();
         byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(path);
+        // At most one byte over the limit is read, so a huge file (or an endless one like /dev/zero) is refused at once.
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(YamlSource.MAX_CHARS + 1);
         } catch (NoSuchFileException e) {
             throw new SweepException(file, 1, "no such file: check the path to the sweep file");
         } catch (AccessDeniedException e) {
@@ -82,6 +84,9 @@ public final class SweepParser {
         } catch (IOException e) {
             throw new SweepException(file, 1, Files.isDirectory(path) ? "is a directory: give the path of a sweep file"
                     : "cannot read the file (" + e.getMessage() + "): check the path");
+        }
+        if (bytes.length > YamlSource.MAX_CHARS) {
+            throw YamlSource.tooLarge(file);
         }
         String text;
         try {

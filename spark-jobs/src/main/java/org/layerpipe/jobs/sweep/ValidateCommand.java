@@ -16,8 +16,10 @@ public final class ValidateCommand {
     static final String USAGE = """
             usage: layerpipe validate <sweep.yaml>
 
-            Reads a sweep file, checks every trial it describes, and prints the grid: one row per
-            trial with its id (the config hash) and the settings the sweep varies.
+            Reads a sweep file, checks every trial it describes and that the data files it names on
+            this machine exist, and prints the grid: one row per trial with its id (the config hash)
+            and the settings the sweep varies. Grid points that are the same trial as an earlier one
+            (they differ only in settings that trial ignores) run once, and a note says so.
             Exit status: 0 when the file is valid, 2 when it is not (the reason on stderr).
             """;
 
@@ -49,13 +51,18 @@ public final class ValidateCommand {
         }
         try {
             SweepSpec spec = SweepParser.read(Path.of(rest.get(0)));
-            List<Trial> trials = SweepExpander.expand(spec);
+            SweepExpander.Expansion expansion = SweepExpander.expansion(spec);
+            List<Trial> trials = expansion.trials();
+            DataCheck.requireLocalData(spec, trials);
             out.println("sweep       " + spec.name() + "  (" + spec.sourcePath() + ")");
             out.println("experiment  " + spec.experiment());
             out.println();
             out.print(SweepExpander.table(trials));
             out.println();
             out.println(trials.size() == 1 ? "1 trial" : trials.size() + " trials");
+            for (String note : expansion.collapsed()) {
+                out.println("note: " + note);
+            }
             return 0;
         } catch (InvalidPathException e) {
             err.println("error: " + rest.get(0) + ": not a valid path (" + e.getReason() + ")");

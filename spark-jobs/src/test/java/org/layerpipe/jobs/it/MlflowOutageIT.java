@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -23,10 +28,12 @@ import org.layerpipe.jobs.tracking.RunInfo;
 import org.layerpipe.jobs.tracking.RunStatus;
 
 /**
- * The MLflow server goes away in the middle of a sweep and comes back 15 s later: no
- * measurement is lost. With a 3 s retry budget the trial's calls go to its journal during the
- * outage and are replayed once the server answers (the journal wait of 120 s gives the tasks
- * time for it); afterwards MLflow holds exactly the epochs the Parquet tables report.
+ * The MLflow server goes away in the middle of a sweep and comes back once a trial has journaled
+ * an epoch's metrics it could not deliver: no measurement is lost. With a 3 s retry budget the
+ * trial's calls go to its journal during the outage and are replayed once the server answers
+ * (the journal wait of 120 s gives the tasks time for it); afterwards MLflow holds exactly the
+ * epochs the Parquet tables report. The outage lasts until the journal shows it was observed, not
+ * a fixed time that the trials might outlast or not reach.
  */
 class MlflowOutageIT {
 
@@ -47,7 +54,6 @@ class MlflowOutageIT {
               weights: [stash, ema]
             """;
     private static final List<String> COMPARED = List.of("train_loss", "train_accuracy", "test_loss", "test_accuracy", "wall_seconds");
-    private static final Duration OUTAGE = Duration.ofSeconds(15);
 
     @TempDir
     Path dir;
@@ -79,8 +85,19 @@ class MlflowOutageIT {
                 Thread.sleep(200);
             }
             server.stop();
-            Thread.sleep(OUTAGE.toMillis());
-            assertTrue(running.process().isAlive(), "the sweep was still running during the whole outage (make its trials longer)");
+            // Keep the server down until a trial has put an epoch's metrics into its journal: then the
+            // outage certainly hit a trial's logging, however fast or slow the machine runs the trials.
+            Path journals = dir.resolve("journal").resolve("tasks");
+            deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!journaledEpochMetrics(journals)) {
+                if (!running.process().isAlive() || System.nanoTime() > deadline) {
+                    running.kill();
+                    fail("no trial journaled an epoch's metrics while the server was down before the sweep ended or 3 minutes"
+                            + " passed; log " + running.log() + ":\n" + running.output());
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(running.process().isAlive(), "the sweep must still be running to replay its journal");
             server.start();
 
             SparkSubmit.Result result = running.await(Duration.ofMinutes(5));
@@ -123,5 +140,29 @@ class MlflowOutageIT {
             assertEquals(RunStatus.FINISHED, parent.status());
             assertEquals(String.valueOf(sweep.trials.size()), parent.tags().get("layerpipe.trials_finished"));
         }
+    }
+
+    /** Whether any trial's journal holds a metrics call with a test accuracy (an epoch's end) not yet delivered. */
+    private static boolean journaledEpochMetrics(Path journals) throws IOException {
+        if (!Files.isDirectory(journals)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(journals)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.getFileName().toString().endsWith(".jsonl"))::iterator) {
+                List<String> lines;
+                try {
+                    lines = Files.readAllLines(f);
+                } catch (NoSuchFileException replayedAndRemoved) {
+                    continue;
+                }
+                if (lines.stream().anyMatch(l -> l.contains("\"op\":\"metrics\"") && l.contains("\"test_accuracy\""))) {
+                    return true;
+                }
+            }
+        } catch (UncheckedIOException walkRace) {
+            // a journal file or folder went away while walking: look again at the next poll
+            return false;
+        }
+        return false;
     }
 }

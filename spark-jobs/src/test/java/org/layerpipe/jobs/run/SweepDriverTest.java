@@ -1,6 +1,7 @@
 package org.layerpipe.jobs.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -75,7 +76,7 @@ class SweepDriverTest {
         assertEquals(4, runs.size());
         for (RunInfo r : runs) {
             assertEquals(o.parentRunId(), r.parentRunId());
-            assertEquals("queued".equals(r.tags().get(RunNaming.TAG_STATE)), false);
+            assertNotEquals("queued", r.tags().get(RunNaming.TAG_STATE), "no trial run is left queued: " + r.tags());
             if (r.params().get("lr").equals("1.0E12")) {
                 assertEquals(RunStatus.FAILED, r.status());
                 assertTrue(r.tags().get(RunNaming.TAG_FAILURE).startsWith("diverged in epoch 1: the loss is"), r.tags().toString());

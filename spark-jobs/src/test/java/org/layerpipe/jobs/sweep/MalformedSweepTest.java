@@ -2,7 +2,15 @@ package org.layerpipe.jobs.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -65,25 +73,40 @@ class MalformedSweepTest {
                         name: x
                         base:
                           lrr: 0.1
-                        """, "bad.yaml:3: unknown setting 'lrr': " + KNOWN_SETTINGS),
+                        """, "bad.yaml:3: unknown setting 'lrr': did you mean 'lr'?"),
+                bad("unknown setting far from every known one", """
+                        name: x
+                        base:
+                          colour: red
+                        """, "bad.yaml:3: unknown setting 'colour': " + KNOWN_SETTINGS),
+                bad("a setting under another tool's name", """
+                        name: x
+                        base:
+                          learning_rate: 0.1
+                        """, "bad.yaml:3: unknown setting 'learning_rate': did you mean 'lr'?"),
+                bad("a setting without its prefix", """
+                        name: x
+                        axes:
+                          beta: [0.5, 0.9]
+                        """, "bad.yaml:3: unknown setting 'beta': did you mean 'ema.beta'?"),
                 bad("unknown setting in axes", """
                         name: x
                         axes:
                           seeds: [1, 2]
-                        """, "bad.yaml:3: unknown setting 'seeds': " + KNOWN_SETTINGS),
+                        """, "bad.yaml:3: unknown setting 'seeds': did you mean 'seed'?"),
                 bad("unknown setting in zip", """
                         name: x
                         zip:
                           - schedule: [sequential, layerpipe2]
                             weight: [stash, ema]
-                        """, "bad.yaml:4: unknown setting 'weight': " + KNOWN_SETTINGS),
+                        """, "bad.yaml:4: unknown setting 'weight': did you mean 'weights'?"),
                 bad("unknown setting in exclude", """
                         name: x
                         axes:
                           weights: [stash, ema]
                         exclude:
                           - {weight: ema}
-                        """, "bad.yaml:5: unknown setting 'weight': " + KNOWN_SETTINGS),
+                        """, "bad.yaml:5: unknown setting 'weight': did you mean 'weights'?"),
                 bad("axis given a single value", """
                         name: x
                         axes:
@@ -181,13 +204,31 @@ class MalformedSweepTest {
                           schedule: [gpipe, layerpipe2]
                         """, "bad.yaml:5: trial 1 (schedule=layerpipe2): microbatches > 1 needs the gpipe schedule, "
                         + "got 4 with layerpipe2; exclude this combination or change the values"),
-                bad("trials that differ only in threads", """
+                bad("microbatches that do not divide the batch", """
                         name: x
+                        base:
+                          schedule: gpipe
+                          batch_size: 64
                         axes:
-                          seed: [1]
-                          threads: [1, 2]
-                        """, "bad.yaml:4: trials 0 and 1 have the same id b0aa70057b0778ba: they differ only in threads, "
-                        + "which does not change a trial's result; vary only settings that do"),
+                          microbatches: [4, 6]
+                        """, "bad.yaml:6: trial 1 (microbatches=6): microbatches 6 does not divide batch_size 64: GPipe splits each"
+                        + " minibatch into equal microbatches; use a divisor of 64 such as 4 or 8; exclude this combination or change the values"),
+                bad("more microbatches than examples", """
+                        name: x
+                        base: {schedule: gpipe, batch_size: 8, microbatches: 16}
+                        """, "bad.yaml:2: microbatches 16 is more than batch_size 8: a microbatch needs at least one example; use at most 8;"
+                        + " exclude this combination or change the values"),
+                bad("a value nested 20 000 levels deep", "name: x\nbase:\n  lr: " + "[".repeat(20_000) + "]".repeat(20_000) + "\n",
+                        "bad.yaml:3: values are nested more than 32 levels deep, the limit for a sweep file: a sweep needs about five"),
+                bad("a mapping nested 33 levels deep", "name: x\nbase: " + "{a: ".repeat(32) + "1" + "}".repeat(32) + "\n",
+                        "bad.yaml:2: values are nested more than 32 levels deep, the limit for a sweep file: a sweep needs about five"),
+                bad("a value of 20 000 characters", "name: x\nbase:\n  model: " + "m".repeat(20_000) + "\n",
+                        "bad.yaml:3: a value of 20000 characters is longer than 10000, the limit for a value in a sweep file: shorten it"),
+                bad("a key of 20 000 characters", "name: x\naxes:\n  " + "k".repeat(20_000) + ": [1]\n",
+                        "bad.yaml:3: a value of 20000 characters is longer than 10000, the limit for a value in a sweep file: shorten it"),
+                bad("text over 1 MiB", "name: x\n# " + "x".repeat(YamlSource.MAX_CHARS) + "\n",
+                        "bad.yaml:1: the file is larger than 1 MiB (1048576 bytes), the limit for a sweep file: a sweep is a few settings"
+                        + " and axes, so check that this is the file you meant"),
                 bad("every trial excluded", """
                         name: x
                         axes:
@@ -216,8 +257,10 @@ class MalformedSweepTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
-    void refusesWithTheExactMessage(String name, String yaml, String expected) {
+    void refusesWithTheExactMessageInUnderASecond(String name, String yaml, String expected) {
+        long start = System.nanoTime();
         SweepException e = assertThrows(SweepException.class, () -> SweepExpander.expand(SweepParser.parse("bad.yaml", yaml)));
+        assertFast(start);
         assertEquals(expected, e.getMessage());
         assertEquals("bad.yaml", e.file());
         assertEquals(expected, e.file() + ":" + e.line() + ": " + e.problem());
@@ -243,6 +286,80 @@ class MalformedSweepTest {
     void aDirectoryIsNotASweepFile(@TempDir Path dir) {
         SweepException e = assertThrows(SweepException.class, () -> SweepParser.read(dir));
         assertEquals(dir + ":1: is a directory: give the path of a sweep file", e.getMessage());
+    }
+
+    @Test
+    void aFileOver1MiBIsRefusedBeforeItIsRead(@TempDir Path dir) throws IOException {
+        Path big = dir.resolve("big.yaml");
+        try (OutputStream out = Files.newOutputStream(big)) {
+            out.write("name: big\n".getBytes(StandardCharsets.UTF_8));
+            byte[] comment = ("# " + "x".repeat(1021) + "\n").getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 40 * 1024; i++) {
+                out.write(comment);
+            }
+        }
+        assertTrue(Files.size(big) > 40_000_000);
+        long start = System.nanoTime();
+        SweepException e = assertThrows(SweepException.class, () -> SweepParser.read(big));
+        assertFast(start);
+        assertEquals(big + ":1: the file is larger than 1 MiB (1048576 bytes), the limit for a sweep file: a sweep is a few settings"
+                + " and axes, so check that this is the file you meant", e.getMessage());
+    }
+
+    @Test
+    void anEndlessFileIsRefusedAtTheLimit() {
+        Path endless = Path.of("/dev/zero");
+        assumeTrue(Files.isReadable(endless), "needs /dev/zero");
+        long start = System.nanoTime();
+        SweepException e = assertThrows(SweepException.class, () -> SweepParser.read(endless));
+        assertFast(start);
+        assertTrue(e.getMessage().startsWith("/dev/zero:1: the file is larger than 1 MiB"), e.getMessage());
+    }
+
+    @Test
+    void aMissingDataFolderIsNamedByValidate(@TempDir Path dir) throws IOException {
+        Path absent = dir.resolve("fashion-mnist");
+        Path sweep = Files.writeString(dir.resolve("data.yaml"), """
+                name: data
+                base:
+                  data: fashion-mnist
+                axes:
+                  data.path: ["file:%s", "hdfs:///datasets/fashion-mnist"]
+                """.formatted(absent));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        int code = ValidateCommand.run(new String[] {sweep.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertFast(start);
+        assertEquals(2, code);
+        assertEquals("error: " + sweep + ":5: data.path file:" + absent + " is not a folder: set data.path to a folder holding the"
+                + " Fashion-MNIST IDX files" + System.lineSeparator(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMissingDataFileIsNamedByValidate(@TempDir Path dir) throws IOException {
+        Path cifar = Files.createDirectories(dir.resolve("cifar-100-binary"));
+        Files.write(cifar.resolve("train.bin"), new byte[3073]);
+        Path sweep = Files.writeString(dir.resolve("data.yaml"), """
+                name: data
+                base:
+                  model: cnn
+                  data: cifar100
+                  data.path: %s
+                """.formatted(dir));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        int code = ValidateCommand.run(new String[] {sweep.toString()}, new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertFast(start);
+        assertEquals(2, code);
+        assertEquals("error: " + sweep + ":5: CIFAR-100 file not found: " + cifar.resolve("test.bin") + System.lineSeparator(),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertFast(long start) {
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 1000, "refused after " + millis + " ms, not in under a second");
     }
 
     private static Arguments bad(String name, String yaml, String expected) {

@@ -3,6 +3,7 @@ package org.layerpipe.jobs.sweep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -136,7 +137,6 @@ class SweepExpanderTest {
         other.put("model", "cnn");
         other.put("model.hidden", "64");
         other.put("data", "mnist");
-        other.put("data.path", "/data/fashion");
         other.put("data.train_limit", "100");
         other.put("data.test_limit", "10");
         other.put("data.augment", "true");
@@ -146,7 +146,6 @@ class SweepExpanderTest {
         other.put("weights", "stash");
         other.put("ema.rule", "fixed");
         other.put("ema.beta", "0.5");
-        other.put("ema.shadow", "true");
         other.put("activations", "recompute");
         other.put("lr", "0.1");
         other.put("lr_schedule", "cosine");
@@ -163,12 +162,59 @@ class SweepExpanderTest {
         Map<String, String> defaults = TrialConfig.defaults().toParams();
         for (Map.Entry<String, String> e : other.entrySet()) {
             String key = e.getKey();
-            // microbatches > 1 needs gpipe; everything else varies against the defaults.
-            String base = key.equals("microbatches") ? "base: {schedule: gpipe}\n" : "";
+            // microbatches > 1 needs gpipe and ema.beta the fixed rule; everything else varies against the defaults.
+            String base = key.equals("microbatches") ? "base: {schedule: gpipe}\n" : key.equals("ema.beta") ? "base: {ema.rule: fixed}\n" : "";
             List<Trial> trials = expand("name: id\n" + base + "axes:\n  " + key + ": [\"" + defaults.get(key) + "\", \"" + e.getValue() + "\"]\n");
             assertEquals(2, trials.size(), key);
             assertNotEquals(trials.get(0).trialId(), trials.get(1).trialId(), key);
         }
+    }
+
+    @Test
+    void gridPointsATrialIgnoresCollapseIntoOneTrial() {
+        SweepExpander.Expansion e = SweepExpander.expansion(SweepParser.parse("c.yaml", """
+                name: c
+                axes:
+                  weights: [stash]
+                  ema.beta: [0.5, 0.9]
+                """));
+        assertEquals(1, e.trials().size());
+        assertEquals(Map.of("weights", "stash", "ema.beta", "0.5"), e.trials().get(0).varied());
+        assertEquals(List.of("c.yaml:4: the grid point weights=stash, ema.beta=0.9 is trial 0 (weights=stash, ema.beta=0.5, id "
+                + e.trials().get(0).trialId() + ") again: ema.beta does not change what this trial trains, so it runs once"), e.collapsed());
+
+        // Under EMA's fixed rule beta matters; SEQUENTIAL is never stale, so its weight modes are one trial.
+        SweepExpander.Expansion mixed = SweepExpander.expansion(SweepParser.parse("m.yaml", """
+                name: m
+                base: {ema.rule: fixed}
+                axes:
+                  schedule: [sequential, layerpipe2]
+                  weights: [stash, ema]
+                  ema.beta: [0.5, 0.9]
+                """));
+        assertEquals(List.of("schedule=sequential · stash", "schedule=layerpipe2 · stash", "schedule=layerpipe2 · ema-b0.5",
+                "schedule=layerpipe2 · ema-b0.9"), names(mixed.trials()));
+        assertEquals(List.of(0, 1, 2, 3), mixed.trials().stream().map(Trial::index).toList());
+        assertEquals(4, mixed.collapsed().size(), String.join("\n", mixed.collapsed()));
+        assertTrue(mixed.collapsed().get(0).startsWith("m.yaml:6: the grid point schedule=sequential, weights=stash, ema.beta=0.9 is trial 0"),
+                mixed.collapsed().get(0));
+    }
+
+    @Test
+    void movingTheDataKeepsTheTrialIds() {
+        String sweep = """
+                name: d
+                base: {data: fashion-mnist, data.path: "%s"}
+                axes:
+                  weights: [latest, stash, ema]
+                  seed: [1, 2]
+                """;
+        List<String> local = expand(sweep.formatted("file:/data/fashion-mnist")).stream().map(Trial::trialId).toList();
+        List<String> hdfs = expand(sweep.formatted("hdfs:///datasets/fashion-mnist")).stream().map(Trial::trialId).toList();
+        assertEquals(6, new HashSet<>(local).size());
+        assertEquals(local, hdfs);
+        List<String> shadowed = expand(sweep.formatted("") + "  ema.shadow: [true]\n").stream().map(Trial::trialId).toList();
+        assertEquals(local, shadowed, "ema.shadow is a diagnostic");
     }
 
     @Test

@@ -55,6 +55,29 @@ class ValidateCommandTest {
     }
 
     @Test
+    void saysWhichGridPointsAreOneTrial(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("dup.yaml"), """
+                name: dup
+                base: {data: synthetic}
+                axes:
+                  weights: [stash]
+                  ema.beta: [0.5, 0.9]
+                """);
+        assertEquals(0, run(file.toString()));
+        String id = SweepExpander.expand(SweepParser.read(file)).get(0).trialId();
+        assertEquals("sweep       dup  (" + file + ")\n"
+                + "experiment  layerpipe2-dup\n"
+                + "\n"
+                + "#  trial id          weights  ema.beta\n"
+                + "0  " + id + "  stash    0.5\n"
+                + "\n"
+                + "1 trial\n"
+                + "note: " + file + ":5: the grid point weights=stash, ema.beta=0.9 is trial 0 (weights=stash, ema.beta=0.5, id " + id
+                + ") again: ema.beta does not change what this trial trains, so it runs once\n", out().replace(System.lineSeparator(), "\n"));
+        assertEquals("", err());
+    }
+
+    @Test
     void theCommandNameIsOptional(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("one.yaml"), "name: one\n");
         assertEquals(0, run(file.toString()));
