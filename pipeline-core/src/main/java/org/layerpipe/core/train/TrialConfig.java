@@ -55,7 +55,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         if (batchSize % microbatches != 0) {
             // not require(): the divisors are worth finding only for the message
             throw new IllegalArgumentException("microbatches " + microbatches + " does not divide batch_size " + batchSize
-                    + ": GPipe splits each minibatch into equal microbatches; use a divisor of " + batchSize + " such as "
+                    + ": GPipe and 1F1B-flush split each minibatch into equal microbatches; use a divisor of " + batchSize + " such as "
                     + divisorsAround(batchSize, microbatches));
         }
         require(epochs >= 1, "epochs must be >= 1, got " + epochs);
@@ -172,9 +172,9 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
      *   <li>{@code ema.rule} and {@code ema.beta} unless {@code weights: ema}, and {@code ema.beta} unless
      *       {@code ema.rule: fixed} (the other rules derive β from the stage's delay);
      *   <li>{@code weights}, {@code ema.rule} and {@code ema.beta} when no stage is ever stale (SEQUENTIAL,
-     *       GPIPE, or one stage): every history then hands the backward the current weights;
+     *       GPIPE, 1F1B-flush, or one stage): every history then hands the backward the current weights;
      *   <li>{@code model.hidden} unless the model is the mlp;
-     *   <li>{@code microbatches} unless the schedule is GPIPE (the others need it at 1).
+     *   <li>{@code microbatches} unless the schedule splits minibatches (GPIPE, 1F1B-flush; the others need it at 1).
      * </ul>
      * Everything else changes the trained weights or what the trial measures (e.g. {@code activations}
      * and {@code data.test_limit}), and stays in the id.
@@ -200,7 +200,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         if (!model.name().equals("mlp")) {
             ignored.add("model.hidden");
         }
-        if (schedule != ScheduleKind.GPIPE) {
+        if (!schedule.microbatched()) {
             ignored.add("microbatches");
         }
         return Collections.unmodifiableSet(ignored);

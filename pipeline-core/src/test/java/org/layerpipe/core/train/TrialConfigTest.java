@@ -96,14 +96,14 @@ class TrialConfigTest {
 
     @Test
     void microbatchesMustSplitTheBatchEvenly() {
-        assertEquals("microbatches 5 does not divide batch_size 64: GPipe splits each minibatch into equal microbatches;"
+        assertEquals("microbatches 5 does not divide batch_size 64: GPipe and 1F1B-flush split each minibatch into equal microbatches;"
                         + " use a divisor of 64 such as 4 or 8",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "5")))
                         .getMessage());
         assertEquals("microbatches 128 is more than batch_size 64: a microbatch needs at least one example; use at most 64",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "128")))
                         .getMessage());
-        assertEquals("microbatches 3 does not divide batch_size 10: GPipe splits each minibatch into equal microbatches;"
+        assertEquals("microbatches 3 does not divide batch_size 10: GPipe and 1F1B-flush split each minibatch into equal microbatches;"
                         + " use a divisor of 10 such as 2 or 5",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "3",
                         "batch_size", "10"))).getMessage());
