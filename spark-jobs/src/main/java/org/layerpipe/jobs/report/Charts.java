@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.knowm.xchart.BitmapEncoder;
@@ -76,7 +77,7 @@ public final class Charts {
             double[] y = pts.stream().mapToDouble(p -> p[1]).toArray();
             double[] e = pts.stream().mapToDouble(p -> p[2]).toArray();
             Color color = PALETTE[k++ % PALETTE.length];
-            boolean hasSpread = s.spread() != null && java.util.Arrays.stream(e).anyMatch(v -> v > 0);
+            boolean hasSpread = s.spread() != null && Arrays.stream(e).anyMatch(v -> v > 0);
             if (hasSpread && spread == Spread.BAND) {
                 band(chart, s.name(), x, y, e, color);
             }

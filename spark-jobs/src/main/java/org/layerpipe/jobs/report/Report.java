@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -78,8 +80,9 @@ public record Report(String markdown, Map<String, byte[]> figures) {
             return settings.get("schedule");
         }
 
+        /** The weight-mode label ({@code stash}, {@code ema-pa}, ...); empty when the table has none. */
         String weights() {
-            return settings.get("weights");
+            return Objects.requireNonNullElse(settings.get("weights"), "");
         }
 
         boolean sequential() {
@@ -313,7 +316,7 @@ public record Report(String markdown, Map<String, byte[]> figures) {
             return true;
         }
 
-        private static java.util.Optional<Paired> pair(Variant v, Variant base, String against) {
+        private static Optional<Paired> pair(Variant v, Variant base, String against) {
             List<Double> d = new ArrayList<>();
             for (Map.Entry<Long, TrialRow> e : v.bySeed().entrySet()) {
                 TrialRow b = base.bySeed().get(e.getKey());
@@ -321,7 +324,7 @@ public record Report(String markdown, Map<String, byte[]> figures) {
                     d.add(e.getValue().finalTestAccuracy() - b.finalTestAccuracy());
                 }
             }
-            return d.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new Paired(v, base, against, Interval.of(d)));
+            return d.isEmpty() ? Optional.empty() : Optional.of(new Paired(v, base, against, Interval.of(d)));
         }
 
         // ---- costs ----------------------------------------------------------------------------
@@ -382,7 +385,7 @@ public record Report(String markdown, Map<String, byte[]> figures) {
             Table table = new Table("EMA variant", "M", "seeds", "error per stage (mean over seeds)", "trial mean");
             Map<String, TreeMap<Integer, List<Double>>> chart = new TreeMap<>();
             for (Variant v : variants) {
-                if (v.weights() == null || !v.weights().startsWith("ema")) {
+                if (!v.weights().startsWith("ema")) {
                     continue;
                 }
                 double[] sum = new double[v.stages()];
@@ -514,7 +517,7 @@ public record Report(String markdown, Map<String, byte[]> figures) {
         }
 
         private void figure(String name, String title, String x, String y, List<Charts.Series> series, Charts.Spread spread) {
-            if (series.stream().noneMatch(s -> java.util.Arrays.stream(s.y()).anyMatch(Double::isFinite))) {
+            if (series.stream().noneMatch(s -> Arrays.stream(s.y()).anyMatch(Double::isFinite))) {
                 return;
             }
             figures.put(name, Charts.lines(title, x, y, series, spread));

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -218,7 +219,7 @@ class ReportCommandTest {
                 match = cells[k + 1].trim().equals(keys[k]);
             }
             if (match) {
-                return java.util.Arrays.copyOf(cells, 7);
+                return Arrays.copyOf(cells, 7);
             }
         }
         throw new AssertionError("no row " + List.of(keys) + " after '" + section + "' in\n" + markdown);
