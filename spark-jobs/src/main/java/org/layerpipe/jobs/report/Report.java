@@ -43,7 +43,7 @@ public record Report(String markdown, Map<String, byte[]> figures) {
 
     /** The settings that make a variant, in the order labels use them (the trials table's columns). */
     private static final List<String> SETTINGS = List.of("schedule", "weights", "partition", "model", "data", "microbatches", "lr",
-            "lr_schedule", "momentum", "weight_decay", "batch_size", "epochs", "precision");
+            "lr_schedule", "lr_warmup", "momentum", "weight_decay", "batch_size", "epochs", "precision");
 
     public Report {
         figures = Map.copyOf(new LinkedHashMap<>(figures));
@@ -152,6 +152,7 @@ public record Report(String markdown, Map<String, byte[]> figures) {
             m.put("microbatches", String.valueOf(t.microbatches()));
             m.put("lr", num(t.lr()));
             m.put("lr_schedule", t.lrSchedule());
+            m.put("lr_warmup", num(t.lrWarmup()));
             m.put("momentum", num(t.momentum()));
             m.put("weight_decay", num(t.weightDecay()));
             m.put("batch_size", String.valueOf(t.batchSize()));
