@@ -59,9 +59,10 @@ public record Report(String markdown, Map<String, byte[]> figures) {
 
     /** Writes {@link #files()} into {@code folder} (any Hadoop path), replacing earlier ones. */
     public void write(String folder) {
-        try {
-            Path dir = new Path(folder);
-            FileSystem fs = dir.getFileSystem(new Configuration());
+        Path dir = new Path(folder);
+        // an instance of our own: the checksum switch must not reach the JVM's shared (cached) one
+        try (FileSystem fs = FileSystem.newInstance(dir.toUri(), new Configuration())) {
+            fs.setWriteChecksum(false); // no .crc files beside report.md on a local disk
             fs.mkdirs(dir);
             for (Map.Entry<String, byte[]> f : files().entrySet()) {
                 try (OutputStream out = fs.create(new Path(dir, f.getKey()), true)) {

@@ -114,6 +114,7 @@ class ReportCommandTest {
             assertNotNull(ImageIO.read(file.toFile()), png + " is not an image");
             assertTrue(markdown.contains("](" + png + ")"), "report.md does not link " + png);
         }
+        assertTrue(!Files.exists(results.resolve("report").resolve("." + Report.MARKDOWN + ".crc")), "no checksum files beside the report");
         assertTrue(markdown.contains("24 trial(s), 24 finished; 8 variant(s)"), markdown);
         assertTrue(markdown.contains("seeds [1, 2, 3]"), markdown);
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("report.md and 6 figure(s)"));
