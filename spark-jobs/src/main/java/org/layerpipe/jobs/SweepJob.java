@@ -14,6 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.layerpipe.jobs.report.Report;
 import org.layerpipe.jobs.report.SweepReport;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.ResultTables;
@@ -165,13 +166,24 @@ public final class SweepJob {
                     "layerpipe.trials_failed", String.valueOf(trials.size() - finished),
                     "layerpipe.results", output));
             tracker.logArtifact(outcome.parentRunId(), "summary.md", table.getBytes(StandardCharsets.UTF_8));
-            SweepReport.charts(outcome.trials()).forEach((name, png) -> tracker.logArtifact(outcome.parentRunId(), name, png));
+            // the same report as `layerpipe report <output>`: next to the tables and on the parent run; the tables
+            // are written already, so a report that cannot be made costs the report, not the sweep
+            String reportLine;
+            try {
+                Report report = Report.of(output, trials, epochs);
+                report.write(output + "/report");
+                report.files().forEach((name, bytes) -> tracker.logArtifact(outcome.parentRunId(), "report/" + name, bytes));
+                reportLine = "report: " + output + "/report/" + Report.MARKDOWN;
+            } catch (RuntimeException e) {
+                reportLine = "warning: no report (" + e.getMessage() + "); make it later with: layerpipe report " + output;
+            }
             tracker.finishRun(outcome.parentRunId(), RunStatus.FINISHED);
 
             System.out.println();
             System.out.print(table);
             System.out.printf(Locale.ROOT, "%n%d of %d trials finished (%d skipped as already done); results in %s%n", finished,
                     trials.size(), outcome.skipped(), output);
+            System.out.println(reportLine);
             System.out.printf(Locale.ROOT, "MLflow UI: %s/#/experiments/%s/runs/%s%n", args.trackingUri().replaceAll("/+$", ""),
                     outcome.experimentId(), outcome.parentRunId());
             return 0;

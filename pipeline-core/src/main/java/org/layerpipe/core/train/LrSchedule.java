@@ -2,7 +2,7 @@ package org.layerpipe.core.train;
 
 import java.util.Locale;
 
-/** How the learning rate moves over training, as a function of progress in [0, 1]. */
+/** How the learning rate moves over training, as a function of progress in [0, 1], and the warm-up ramp before it. */
 public enum LrSchedule {
     /** The base rate throughout. */
     CONSTANT,
@@ -19,6 +19,15 @@ public enum LrSchedule {
             case COSINE -> 0.5 * (1 + Math.cos(Math.PI * p));
             case STEP -> p < 0.5 ? 1.0 : p < 0.75 ? 0.1 : 0.01;
         };
+    }
+
+    /**
+     * The linear warm-up factor of update {@code update} (0-based) over {@code warmupUpdates}
+     * updates: {@code (update + 1) / warmupUpdates} until it reaches 1, so the first update already
+     * moves the weights; 1 throughout when there is no warm-up.
+     */
+    public static double warmup(long update, double warmupUpdates) {
+        return warmupUpdates <= 0 ? 1.0 : Math.min(1.0, (update + 1) / warmupUpdates);
     }
 
     public static LrSchedule parse(String text) {

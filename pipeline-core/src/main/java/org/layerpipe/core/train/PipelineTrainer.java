@@ -77,7 +77,7 @@ public final class PipelineTrainer {
                         + data.train().size() + " training examples");
             }
             long totalUpdates = (long) perEpoch * config.epochs();
-            LearningRate lr = update -> config.optimizer().rateAt(update, totalUpdates);
+            LearningRate lr = update -> config.optimizer().rateAt(update, totalUpdates, perEpoch);
             try (TrainingBackend.Run<?> run = backend.open(model, partition, delays, config)) {
                 for (int epoch = 1; epoch <= config.epochs(); epoch++) {
                     List<Batch> batches = Batches.epoch(data.train(), norm, config.batchSize(), config.seed(), epoch, true,
@@ -137,7 +137,7 @@ public final class PipelineTrainer {
         long steps = stages.get(stages.size() - 1).version();
         return new EpochMetrics(epoch, r.meanLoss(), r.accuracy(), eval.loss(), eval.accuracy(),
                 r.totalExamples() / wall, wall, busy, efficiency, history, run.drainPeakActivationBytes(),
-                all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates));
+                all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates, totalUpdates / config.epochs()));
     }
 
     private Provenance provenance(TrialConfig config) {

@@ -42,6 +42,7 @@ public record Setting(String key, String defaultValue, String help, boolean iden
                     + " or recompute (only the stage input; the forward is re-run with the backward's weights)", true),
             new Setting("lr", "0.05", "base learning rate", true),
             new Setting("lr_schedule", "constant", "learning-rate schedule: constant, cosine or step", true),
+            new Setting("lr_warmup", "0", "epochs of linear learning-rate warm-up before the schedule (0 = none; fractions allowed)", true),
             new Setting("momentum", "0.9", "SGD momentum in [0, 1)", true),
             new Setting("weight_decay", "0", "L2 weight decay", true),
             new Setting("batch_size", "64", "examples per minibatch", true),

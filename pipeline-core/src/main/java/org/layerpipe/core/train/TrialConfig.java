@@ -119,7 +119,8 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
                 weights,
                 r.get("activations", ActivationPolicy::parse),
                 new OptimizerConfig(r.get("lr", Double::parseDouble), r.get("lr_schedule", LrSchedule::parse),
-                        r.get("momentum", Double::parseDouble), r.get("weight_decay", Double::parseDouble)),
+                        r.get("momentum", Double::parseDouble), r.get("weight_decay", Double::parseDouble),
+                        r.get("lr_warmup", Double::parseDouble)),
                 r.get("batch_size", Integer::parseInt),
                 r.get("epochs", Integer::parseInt),
                 r.get("seed", Long::parseLong),
@@ -147,6 +148,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         p.put("activations", activations.label());
         p.put("lr", String.valueOf(optimizer.lr()));
         p.put("lr_schedule", optimizer.schedule().label());
+        p.put("lr_warmup", String.valueOf(optimizer.warmupEpochs()));
         p.put("momentum", String.valueOf(optimizer.momentum()));
         p.put("weight_decay", String.valueOf(optimizer.weightDecay()));
         p.put("batch_size", String.valueOf(batchSize));
@@ -216,8 +218,9 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         Map<String, String> p = toParams();
         Set<String> ignored = ignoredSettings();
         for (Setting s : Setting.ALL) {
-            // activations came after the first sweeps ran: at its default it leaves their trial ids as they were
-            boolean addedAtDefault = s.key().equals("activations") && activations == ActivationPolicy.STASH;
+            // activations and lr_warmup came after the first sweeps ran: at their defaults they leave those trial ids as they were
+            boolean addedAtDefault = s.key().equals("activations") && activations == ActivationPolicy.STASH
+                    || s.key().equals("lr_warmup") && optimizer.warmupEpochs() == 0;
             if ((!s.identity() && !FORMERLY_IDENTITY.contains(s.key())) || addedAtDefault) {
                 continue;
             }

@@ -24,6 +24,19 @@ class PipelineTrainerTest {
     }
 
     @Test
+    void warmUpLowersTheFirstEpochsRateAndChangesTheTraining() {
+        // 512 examples in minibatches of 32: 16 updates per epoch, so 4 epochs of warm-up span 64 updates
+        TrialResult plain = Nd4jBackend.trainer().train(mlp(Map.of()), TrainingListener.NONE);
+        TrialResult warm = Nd4jBackend.trainer().train(mlp(Map.of("lr_warmup", "4")), TrainingListener.NONE);
+        assertEquals(TrialStatus.FINISHED, warm.status(), warm.message());
+        // the rate each epoch reports is the one of the next update: index 16 after epoch 1, 32 after epoch 2
+        assertEquals(0.05, plain.epochs().get(0).learningRate(), 1e-12);
+        assertEquals(0.05 * 17 / 64, warm.epochs().get(0).learningRate(), 1e-12);
+        assertEquals(0.05 * 33 / 64, warm.epochs().get(1).learningRate(), 1e-12);
+        assertTrue(Math.abs(plain.last().trainLoss() - warm.last().trainLoss()) > 1e-6, "the warm-up must change the training");
+    }
+
+    @Test
     void finishesWithMetricsPerEpochAndProvenance() {
         List<EpochMetrics> seen = new ArrayList<>();
         List<String> starts = new ArrayList<>();

@@ -176,11 +176,40 @@ class TrialConfigTest {
     @Test
     void learningRateSchedules() {
         OptimizerConfig cosine = new OptimizerConfig(0.1, LrSchedule.COSINE, 0.9, 5e-4);
-        assertEquals(0.1, cosine.rateAt(0, 100), 1e-15);
-        assertEquals(0.05, cosine.rateAt(50, 100), 1e-15);
-        assertEquals(0.0, cosine.rateAt(100, 100), 1e-15);
+        assertEquals(0.1, cosine.rateAt(0, 100, 10), 1e-15);
+        assertEquals(0.05, cosine.rateAt(50, 100, 10), 1e-15);
+        assertEquals(0.0, cosine.rateAt(100, 100, 10), 1e-15);
         OptimizerConfig step = new OptimizerConfig(0.1, LrSchedule.STEP, 0, 0);
-        assertEquals(0.01, step.rateAt(60, 100), 1e-15);
-        assertEquals(0.001, step.rateAt(80, 100), 1e-15);
+        assertEquals(0.01, step.rateAt(60, 100, 10), 1e-15);
+        assertEquals(0.001, step.rateAt(80, 100, 10), 1e-15);
+    }
+
+    @Test
+    void warmUpRampsTheRateLinearlyThenHandsOverToTheSchedule() {
+        // 2 epochs of 10 updates: update k (0-based) gets (k + 1)/20 of the rate, from update 19 on all of it
+        OptimizerConfig constant = new OptimizerConfig(0.1, LrSchedule.CONSTANT, 0.9, 0, 2.0);
+        assertEquals(0.1 / 20, constant.rateAt(0, 100, 10), 1e-15);
+        assertEquals(0.1 * 10 / 20, constant.rateAt(9, 100, 10), 1e-15);
+        assertEquals(0.1, constant.rateAt(19, 100, 10), 1e-15);
+        assertEquals(0.1, constant.rateAt(60, 100, 10), 1e-15);
+        // under cosine the ramp multiplies the schedule's own factor: update 4 of 100, half an epoch of warm-up
+        OptimizerConfig cosine = new OptimizerConfig(0.1, LrSchedule.COSINE, 0.9, 0, 0.5);
+        assertEquals(0.1 * 0.5 * (1 + Math.cos(Math.PI * 0.04)) * 5 / 5.0, cosine.rateAt(4, 100, 10), 1e-15);
+        assertEquals(0.1 * 0.5 * (1 + Math.cos(Math.PI * 0.02)) * 3 / 5.0, cosine.rateAt(2, 100, 10), 1e-15);
+        assertEquals(0.1, new OptimizerConfig(0.1, LrSchedule.CONSTANT, 0, 0).rateAt(0, 100, 10), 1e-15, "no warm-up by default");
+    }
+
+    @Test
+    void warmUpIsASettingThatLeavesDefaultTrialIdsAlone() {
+        TrialConfig c = TrialConfig.defaults();
+        assertEquals(0.0, c.optimizer().warmupEpochs());
+        assertEquals(c.configHash(), c.with(Map.of("lr_warmup", "0")).configHash(), "lr_warmup 0 is the trial without the setting");
+        TrialConfig warm = c.with(Map.of("lr_warmup", "1.5"));
+        assertEquals(1.5, warm.optimizer().warmupEpochs());
+        assertEquals("1.5", warm.toParams().get("lr_warmup"));
+        assertNotEquals(c.configHash(), warm.configHash());
+        assertEquals(warm.configHash(), TrialConfig.fromParams(warm.toParams()).configHash());
+        String e = assertThrows(IllegalArgumentException.class, () -> c.with(Map.of("lr_warmup", "-1"))).getMessage();
+        assertTrue(e.contains("lr_warmup") && e.contains("-1"), e);
     }
 }

@@ -43,6 +43,7 @@ public final class ResultRows {
                 p.get("model"), p.get("data"), p.get("partition"), result.partition(), stages(result.partition()),
                 p.get("schedule"), config.microbatches(), p.get("weights"), config.weights().label(), p.get("ema.rule"),
                 config.weights().beta(), config.weights().shadow(), config.optimizer().lr(), p.get("lr_schedule"),
+                config.optimizer().warmupEpochs(),
                 config.optimizer().momentum(), config.optimizer().weightDecay(), config.batchSize(), config.epochs(), config.seed(),
                 p.get("precision"),
                 n, last == null ? Double.NaN : last.trainLoss(), last == null ? Double.NaN : last.trainAccuracy(),

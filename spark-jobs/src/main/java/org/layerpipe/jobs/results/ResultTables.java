@@ -42,6 +42,70 @@ public final class ResultTables {
         epochFrame(spark, epochs).coalesce(1).write().mode(SaveMode.Overwrite).parquet(output + "/" + EPOCHS);
     }
 
+    /** The trials table at {@code output}, one record per row (see {@link #read(SparkSession, String, Class)}). */
+    public static List<TrialRow> readTrials(SparkSession spark, String output) {
+        return read(spark, output + "/" + TRIALS, TrialRow.class);
+    }
+
+    /** The epochs table at {@code output}. */
+    public static List<EpochRow> readEpochs(SparkSession spark, String output) {
+        return read(spark, output + "/" + EPOCHS, EpochRow.class);
+    }
+
+    /**
+     * Rows of a table as records, matched by column name; a column the table lacks (one written
+     * before the column existed) reads as NaN, 0, false, null or an empty array.
+     */
+    static <R extends Record> List<R> read(SparkSession spark, String path, Class<R> type) {
+        RecordComponent[] cs = type.getRecordComponents();
+        java.lang.reflect.Constructor<R> constructor;
+        try {
+            constructor = type.getDeclaredConstructor(java.util.Arrays.stream(cs).map(RecordComponent::getType).toArray(Class[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("no canonical constructor for " + type, e);
+        }
+        List<R> out = new ArrayList<>();
+        for (Row row : spark.read().parquet(path).collectAsList()) {
+            Object[] values = new Object[cs.length];
+            for (int i = 0; i < cs.length; i++) {
+                scala.Option<Object> index = row.schema().getFieldIndex(column(cs[i].getName()));
+                values[i] = value(row, index.isDefined() ? (Integer) index.get() : -1, cs[i].getType());
+            }
+            try {
+                out.add(constructor.newInstance(values));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot build a " + type.getSimpleName() + " from " + path, e);
+            }
+        }
+        return out;
+    }
+
+    private static Object value(Row row, int i, Class<?> t) {
+        boolean missing = i < 0 || row.isNullAt(i);
+        if (t == String.class) {
+            return missing ? null : row.getString(i);
+        } else if (t == int.class) {
+            return missing ? 0 : row.getInt(i);
+        } else if (t == long.class) {
+            return missing ? 0L : row.getLong(i);
+        } else if (t == double.class) {
+            return missing ? Double.NaN : row.getDouble(i);
+        } else if (t == boolean.class) {
+            return !missing && row.getBoolean(i);
+        } else if (t == double[].class) {
+            if (missing) {
+                return new double[0];
+            }
+            List<Object> list = row.getList(i);
+            double[] a = new double[list.size()];
+            for (int k = 0; k < a.length; k++) {
+                a[k] = list.get(k) == null ? Double.NaN : ((Number) list.get(k)).doubleValue();
+            }
+            return a;
+        }
+        throw new IllegalArgumentException("no reader for " + t);
+    }
+
     public static Dataset<Row> trialFrame(SparkSession spark, List<TrialRow> trials) {
         return spark.createDataFrame(rows(trials), trialSchema());
     }

@@ -11,7 +11,7 @@ public record TrialRow(
         String status, String message,
         String model, String data, String partition, String partitionResolved, int numStages, String schedule,
         int microbatches, String weights, String weightsLabel, String emaRule, double emaBeta, boolean emaShadow,
-        double lr, String lrSchedule, double momentum, double weightDecay, int batchSize, int epochs, long seed,
+        double lr, String lrSchedule, double lrWarmup, double momentum, double weightDecay, int batchSize, int epochs, long seed,
         String precision,
         int epochsCompleted, double finalTrainLoss, double finalTrainAccuracy, double finalTestLoss,
         double finalTestAccuracy, double bestTestAccuracy, double samplesPerSecond, double totalWallSeconds,

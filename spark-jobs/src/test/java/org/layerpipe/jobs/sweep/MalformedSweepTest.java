@@ -27,7 +27,7 @@ class MalformedSweepTest {
 
     private static final String KNOWN_SETTINGS = "known settings are model, model.hidden, data, data.path, "
             + "data.train_limit, data.test_limit, data.augment, partition, schedule, microbatches, weights, ema.rule, "
-            + "ema.beta, ema.shadow, activations, lr, lr_schedule, momentum, weight_decay, batch_size, epochs, seed, precision, threads";
+            + "ema.beta, ema.shadow, activations, lr, lr_schedule, lr_warmup, momentum, weight_decay, batch_size, epochs, seed, precision, threads";
 
     static Stream<Arguments> malformed() {
         return Stream.of(

@@ -149,6 +149,7 @@ class SweepExpanderTest {
         other.put("activations", "recompute");
         other.put("lr", "0.1");
         other.put("lr_schedule", "cosine");
+        other.put("lr_warmup", "1");
         other.put("momentum", "0.5");
         other.put("weight_decay", "0.0001");
         other.put("batch_size", "32");
