@@ -63,10 +63,7 @@ public final class PipelineTrainer {
             double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, config) : null;
             Partition partition = config.partition().resolve(model.numBlocks(), costs);
             partitionText = partition.toString();
-            int[] delays = new int[partition.numStages()];
-            for (int s = 0; s < delays.length; s++) {
-                delays[s] = config.schedule().delay(partition.stageStagesAfter(s));
-            }
+            int[] delays = config.schedule().stageDelays(partition);
             listener.onStart(config, partitionText, DelayTable.render(partition, model.blockNames(), delays), provenance);
 
             Normalization norm = Normalization.fit(data.train());
@@ -137,7 +134,7 @@ public final class PipelineTrainer {
         long steps = stages.get(stages.size() - 1).version();
         return new EpochMetrics(epoch, r.meanLoss(), r.accuracy(), eval.loss(), eval.accuracy(),
                 r.totalExamples() / wall, wall, busy, efficiency, history, run.drainPeakActivationBytes(),
-                all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates));
+                all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates), r.maxStaleness(), r.meanStaleness());
     }
 
     private Provenance provenance(TrialConfig config) {
