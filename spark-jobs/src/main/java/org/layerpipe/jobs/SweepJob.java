@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,7 +17,7 @@ import org.layerpipe.jobs.report.SweepReport;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.results.TrialRow;
-import org.layerpipe.jobs.run.RunNaming;
+import org.layerpipe.jobs.run.ParentSummary;
 import org.layerpipe.jobs.run.SweepDriver;
 import org.layerpipe.jobs.run.TrialOutcome;
 import org.layerpipe.jobs.sweep.SweepException;
@@ -28,7 +27,6 @@ import org.layerpipe.jobs.tracking.JournalingTracker;
 import org.layerpipe.jobs.tracking.MlflowRestTracker;
 import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.RetryPolicy;
-import org.layerpipe.jobs.tracking.RunStatus;
 import org.layerpipe.jobs.tracking.Tracker;
 
 /**
@@ -160,24 +158,32 @@ public final class SweepJob {
 
             String table = SweepReport.table(outcome.trials());
             long finished = trials.stream().filter(t -> "FINISHED".equals(t.status())).count();
-            tracker.setTags(outcome.parentRunId(), Map.of(RunNaming.TAG_NOTE, "## " + spec.name() + "\n\n" + table,
-                    "layerpipe.trials_finished", String.valueOf(finished),
-                    "layerpipe.trials_failed", String.valueOf(trials.size() - finished),
-                    "layerpipe.results", output));
-            tracker.logArtifact(outcome.parentRunId(), "summary.md", table.getBytes(StandardCharsets.UTF_8));
-            SweepReport.charts(outcome.trials()).forEach((name, png) -> tracker.logArtifact(outcome.parentRunId(), name, png));
-            tracker.finishRun(outcome.parentRunId(), RunStatus.FINISHED);
+            ParentSummary.publish(tracker, outcome.parentRunId(), spec.name(), outcome.trials(), output, System.out);
 
             System.out.println();
             System.out.print(table);
             System.out.printf(Locale.ROOT, "%n%d of %d trials finished (%d skipped as already done); results in %s%n", finished,
                     trials.size(), outcome.skipped(), output);
-            System.out.printf(Locale.ROOT, "MLflow UI: %s/#/experiments/%s/runs/%s%n", args.trackingUri().replaceAll("/+$", ""),
-                    outcome.experimentId(), outcome.parentRunId());
+            String ui = args.trackingUri().replaceAll("/+$", "");
+            System.out.println("MLflow UI: " + runsView(ui, outcome.experimentId()));
+            System.out.println("sweep run: " + runPage(ui, outcome.experimentId(), outcome.parentRunId()));
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The experiment's runs table. MLflow 3 opens an experiment in its GenAI view unless the link
+     * asks for the training one (or the browser remembers the toggle).
+     */
+    static String runsView(String trackingUri, String experimentId) {
+        return trackingUri + "/#/experiments/" + experimentId + "/runs?workflowType=machine_learning";
+    }
+
+    /** The page of one run (the sweep's parent run: its note, metrics, charts and child runs). */
+    static String runPage(String trackingUri, String experimentId, String runId) {
+        return trackingUri + "/#/experiments/" + experimentId + "/runs/" + runId;
     }
 
     private static SweepSpec readSweep(String location) {

@@ -71,6 +71,21 @@ public final class DataSets {
         };
     }
 
+    /**
+     * Where {@code config}'s data is read from, as a user would name it: its {@code data.path},
+     * the default folder of Fashion-MNIST, or {@code generated} for the synthetic set.
+     */
+    public static String location(DataConfig config) {
+        if (!config.path().isEmpty()) {
+            return config.path();
+        }
+        return switch (config.name()) {
+            case "fashion-mnist" -> FASHION_MNIST_DEFAULT;
+            case "synthetic" -> "generated";
+            default -> "";
+        };
+    }
+
     public static TrainTest load(DataConfig config, Configuration conf) {
         return load(config, conf, FASHION_MNIST_DEFAULT);
     }

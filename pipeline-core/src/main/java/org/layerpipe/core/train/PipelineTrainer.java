@@ -59,6 +59,8 @@ public final class PipelineTrainer {
         String partitionText = config.partition().toString();
         try {
             TrainTest data = DataSets.load(config.data(), hadoop);
+            String location = DataSets.location(config.data());
+            listener.onData(DataSummary.of(data.train(), "train", location), DataSummary.of(data.test(), "test", location));
             ModelSpec model = config.model().build(data.train().shape(), data.train().numClasses());
             double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, config) : null;
             Partition partition = config.partition().resolve(model.numBlocks(), costs);

@@ -61,9 +61,17 @@ final class ItSweep {
 
     /** A sweep file of src/test/resources/sweeps, its name line replaced by a unique name. */
     static ItSweep fromResource(Path dir, String resource) {
+        return fromResource(dir, resource, null);
+    }
+
+    /** {@link #fromResource(Path, String)} logging to {@code experiment} instead of the file's (null: the file's). */
+    static ItSweep fromResource(Path dir, String resource, String experiment) {
         try (InputStream in = ItSweep.class.getResourceAsStream("/sweeps/" + resource)) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             String prefix = SweepParser.parse(resource, text).name();
+            if (experiment != null) {
+                text = text.replaceFirst("(?m)^experiment:.*$", "experiment: " + experiment);
+            }
             return write(dir, prefix, text.replaceFirst("(?m)^name:.*$", "name: \\${name}"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
