@@ -26,8 +26,9 @@ import java.util.function.Supplier;
  * <p>The journal survives a crash: a new JournalingTracker over the same directory replays
  * what is left. Calls the server rejects on replay (for instance a param conflict) are kept in
  * {@code rejected/} with the reason, and so are logging calls the server refuses when first made
- * (they still throw, so the caller decides whether a refusal matters). Calls that must return an answer ({@link #experimentId},
- * {@link #createRun}, reads) go to the server and fail as usual when it is down.
+ * (they still throw, so the caller decides whether a refusal matters). Calls that must return an
+ * answer ({@link #experimentId}, {@link #createRun}, reads) go to the server and fail as usual
+ * when it is down.
  */
 public final class JournalingTracker implements Tracker {
 

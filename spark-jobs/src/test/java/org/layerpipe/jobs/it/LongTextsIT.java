@@ -73,6 +73,35 @@ class LongTextsIT {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aFailureReasonTooLongForATagIsStoredCutWithTheWholeReasonAsAnArtifact() throws Exception {
+        String uri = ItEnvironment.trackingUri();
+        MlflowRestTracker mlflow = ItEnvironment.mlflow(uri);
+        String experimentId = mlflow.experimentId("it-long-texts-" + UUID.randomUUID().toString().substring(0, 8));
+        String path = "/nonexistent/" + "x".repeat(20_000);
+        Map<String, String> params = TrialConfig.defaults().with(Map.of("model", "mlp", "data", "fashion-mnist", "data.path", path))
+                .toParams();
+        String runId = mlflow.createRun(experimentId, "long-failure", Map.of(RunNaming.TAG_STATE, "queued"), null);
+        TrialTask task = new TrialTask("long", "s0", 0, "t0", params, "long-failure", runId, experimentId, "", uri,
+                dir.resolve("journal").toString(), Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), Map.of());
+        TrialOutcome outcome;
+        try (JournalingTracker tracker = new JournalingTracker(mlflow, dir.resolve("journal-long"))) {
+            outcome = TrialRunner.run(task, tracker, 0, List.of());
+        }
+        assertEquals("FAILED", outcome.trial().status());
+        assertContains(outcome.trial().message(), path);
+        RunInfo run = mlflow.getRun(runId).orElseThrow();
+        assertEquals(RunStatus.FAILED, run.status(), "the final status reached the server: nothing was refused");
+        for (String tag : List.of(RunNaming.TAG_NOTE, RunNaming.TAG_FAILURE)) {
+            String value = run.tags().get(tag);
+            assertTrue(value.length() <= MlflowLimits.TAG_VALUE, tag + ": " + value.length() + " characters");
+            assertTrue(value.endsWith("; the full text is the artifact failure.txt]"), value.substring(value.length() - 120));
+        }
+        assertEquals(outcome.trial().message(), new String(mlflow.downloadArtifact(runId, "failure.txt"), StandardCharsets.UTF_8));
+        assertTrue(!Files.exists(dir.resolve("journal-long").resolve("rejected")), "no call was refused");
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void aRefusalAfterTrainingIsJournaledAndTheTaskStillReturnsItsOutcome() throws Exception {
         String uri = ItEnvironment.trackingUri();
         MlflowRestTracker mlflow = ItEnvironment.mlflow(uri);

@@ -113,7 +113,7 @@ class SweepSubmitIT {
         // Again: finished trials are found in MLflow, not run again; the tables are complete anyway.
         SparkSubmit.Result second = submit.run("submit-again", Duration.ofMinutes(4));
         assertEquals(0, second.exitCode(), () -> "second spark-submit failed (" + second.log() + "):\n" + second.tail());
-        assertContains(second.output(), "2 trial(s) already finished in MLflow: skipped");
+        assertContains(second.output(), "3 trial(s) already finished in MLflow: skipped");
         assertEquals(List.of(parent.runId()), sweep.parentRuns(mlflow).stream().map(RunInfo::runId).toList());
         Map<String, List<RunInfo>> again = sweep.trialRuns(mlflow);
         for (Trial t : sweep.trials) {
