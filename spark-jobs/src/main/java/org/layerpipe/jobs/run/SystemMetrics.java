@@ -114,7 +114,9 @@ public final class SystemMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        // shutdown, not shutdownNow: interrupting a sample in flight would abort its HTTP call,
+        // which the journal then counts as a refused call.
+        timer.shutdown();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

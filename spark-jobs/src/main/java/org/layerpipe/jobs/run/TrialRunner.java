@@ -38,8 +38,10 @@ import org.layerpipe.jobs.tracking.TrackingException;
 
 /**
  * Runs one trial inside a Spark task and logs it to its MLflow run: params were logged by the
- * driver; this adds tags (host, device, Spark attempt), metrics per epoch as they come, the
- * artifacts (config, per-epoch CSV, provenance JSON) and the final status with the reason.
+ * driver; this adds tags (host, device, Spark attempt, stage delays), the data sets as dataset
+ * inputs, metrics per epoch as they come (measured staleness included), system metrics
+ * ({@link SystemMetrics}), the artifacts (delay table, config, per-epoch CSV, provenance JSON)
+ * and the final status with the reason.
  *
  * <p>Idempotent under retries: the driver prepared the run; if an earlier attempt already
  * started it (a crashed executor, a killed job), that partial run is deleted and a fresh one

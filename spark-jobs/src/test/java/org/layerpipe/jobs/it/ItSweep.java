@@ -134,6 +134,20 @@ final class ItSweep {
         return Arrays.stream(schema.fields()).map(f -> f.name() + ": " + f.dataType().simpleString()).toList();
     }
 
+    /** Every file under {@code dir} with its text, for assertion messages. */
+    static String readTree(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(f);
+                sb.append(f).append(":\n").append(text, 0, Math.min(text.length(), 2000)).append('\n');
+            }
+        } catch (IOException e) {
+            sb.append("(cannot read ").append(dir).append(": ").append(e.getMessage()).append(')');
+        }
+        return sb.toString();
+    }
+
     static void assertContains(String text, String part) {
         assertTrue(text.contains(part), () -> "expected '" + part + "' in:\n" + text);
     }

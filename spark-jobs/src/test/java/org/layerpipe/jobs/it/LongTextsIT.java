@@ -97,7 +97,8 @@ class LongTextsIT {
             assertTrue(value.endsWith("; the full text is the artifact failure.txt]"), value.substring(value.length() - 120));
         }
         assertEquals(outcome.trial().message(), new String(mlflow.downloadArtifact(runId, "failure.txt"), StandardCharsets.UTF_8));
-        assertTrue(!Files.exists(dir.resolve("journal-long").resolve("rejected")), "no call was refused");
+        Path rejected = dir.resolve("journal-long").resolve("rejected");
+        assertTrue(!Files.exists(rejected), () -> "no call was refused, got " + ItSweep.readTree(rejected));
     }
 
     @Test
