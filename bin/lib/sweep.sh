@@ -128,6 +128,6 @@ status=0
 
 if [[ "${project_server:-0}" == 1 ]]; then
   echo
-  echo "MLflow UI: $tracking (the project's server keeps running; stop it with: bin/layerpipe mlflow stop)"
+  echo "The project's MLflow server ($tracking) keeps running for the links above; stop it with: bin/layerpipe mlflow stop"
 fi
 exit "$status"

@@ -177,10 +177,7 @@ public final class Measure {
     private static List<Measurement> pipeline(ModelSpec spec, Partition partition, List<INDArray> init, List<INDArray[]> data,
                                               int batch, int steps, int warmup, int rounds, List<WeightSettings> modes) {
         int stages = partition.numStages();
-        int[] delays = new int[stages];
-        for (int s = 0; s < stages; s++) {
-            delays[s] = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
-        }
+        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(partition);
         Schedule warm = Schedule.generate(ScheduleKind.LAYERPIPE2, stages, warmup, 1);
         Schedule timed = Schedule.generate(ScheduleKind.LAYERPIPE2, stages, steps, 1);
         UnitSource<INDArray> units = new UnitSource<>() {

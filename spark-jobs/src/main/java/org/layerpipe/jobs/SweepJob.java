@@ -6,9 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Locale;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,7 +20,7 @@ import org.layerpipe.jobs.report.SweepReport;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.results.TrialRow;
-import org.layerpipe.jobs.run.RunNaming;
+import org.layerpipe.jobs.run.ParentSummary;
 import org.layerpipe.jobs.run.SweepDriver;
 import org.layerpipe.jobs.run.TrialOutcome;
 import org.layerpipe.jobs.sweep.SweepException;
@@ -29,7 +30,6 @@ import org.layerpipe.jobs.tracking.JournalingTracker;
 import org.layerpipe.jobs.tracking.MlflowRestTracker;
 import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.RetryPolicy;
-import org.layerpipe.jobs.tracking.RunStatus;
 import org.layerpipe.jobs.tracking.Tracker;
 
 /**
@@ -161,35 +161,45 @@ public final class SweepJob {
 
             String table = SweepReport.table(outcome.trials());
             long finished = trials.stream().filter(t -> "FINISHED".equals(t.status())).count();
-            tracker.setTags(outcome.parentRunId(), Map.of(RunNaming.TAG_NOTE, "## " + spec.name() + "\n\n" + table,
-                    "layerpipe.trials_finished", String.valueOf(finished),
-                    "layerpipe.trials_failed", String.valueOf(trials.size() - finished),
-                    "layerpipe.results", output));
-            tracker.logArtifact(outcome.parentRunId(), "summary.md", table.getBytes(StandardCharsets.UTF_8));
             // the same report as `layerpipe report <output>`: next to the tables and on the parent run; the tables
             // are written already, so a report that cannot be made costs the report, not the sweep
             String reportLine;
+            Map<String, byte[]> reportFiles = new LinkedHashMap<>();
             try {
                 Report report = Report.of(output, trials, epochs);
                 report.write(output + "/report");
-                report.files().forEach((name, bytes) -> tracker.logArtifact(outcome.parentRunId(), "report/" + name, bytes));
+                report.files().forEach((name, bytes) -> reportFiles.put("report/" + name, bytes));
                 reportLine = "report: " + output + "/report/" + Report.MARKDOWN;
             } catch (RuntimeException e) {
                 reportLine = "warning: no report (" + e.getMessage() + "); make it later with: layerpipe report " + output;
             }
-            tracker.finishRun(outcome.parentRunId(), RunStatus.FINISHED);
+            ParentSummary.publish(tracker, outcome.parentRunId(), spec.name(), table, reportFiles, trials, output, System.out);
 
             System.out.println();
             System.out.print(table);
             System.out.printf(Locale.ROOT, "%n%d of %d trials finished (%d skipped as already done); results in %s%n", finished,
                     trials.size(), outcome.skipped(), output);
             System.out.println(reportLine);
-            System.out.printf(Locale.ROOT, "MLflow UI: %s/#/experiments/%s/runs/%s%n", args.trackingUri().replaceAll("/+$", ""),
-                    outcome.experimentId(), outcome.parentRunId());
+            String ui = args.trackingUri().replaceAll("/+$", "");
+            System.out.println("MLflow UI: " + runsView(ui, outcome.experimentId()));
+            System.out.println("sweep run: " + runPage(ui, outcome.experimentId(), outcome.parentRunId()));
             return 0;
         } finally {
             spark.stop();
         }
+    }
+
+    /**
+     * The experiment's runs table. MLflow 3 opens an experiment in its GenAI view unless the link
+     * asks for the training one (or the browser remembers the toggle).
+     */
+    static String runsView(String trackingUri, String experimentId) {
+        return trackingUri + "/#/experiments/" + experimentId + "/runs?workflowType=machine_learning";
+    }
+
+    /** The page of one run (the sweep's parent run: its note, metrics, charts and child runs). */
+    static String runPage(String trackingUri, String experimentId, String runId) {
+        return trackingUri + "/#/experiments/" + experimentId + "/runs/" + runId;
     }
 
     private static SweepSpec readSweep(String location) {

@@ -160,8 +160,8 @@ public final class PlanCommand {
             Simulation sim = plan.simulation();
             long[] params = r.model().parameterCounts();
             List<String> staleness = new ArrayList<>();
-            for (int s = 0; s < r.devices(); s++) {
-                staleness.add(String.valueOf(kind.delay(plan.partition().stageStagesAfter(s))));
+            for (int d : kind.stageDelays(plan.partition())) {
+                staleness.add(String.valueOf(d));
             }
             table.row(TrialConfig.label(kind), plan.partition().toString(),
                     String.format(Locale.ROOT, "%.3f", sim.secondsPerMinibatch() * 1e3),

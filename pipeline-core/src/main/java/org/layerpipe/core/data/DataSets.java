@@ -67,6 +67,21 @@ public final class DataSets {
     }
 
     /**
+     * Where {@code config}'s data is read from, as a user would name it: its {@code data.path},
+     * the default folder of Fashion-MNIST, or {@code generated} for the synthetic set.
+     */
+    public static String location(DataConfig config) {
+        if (!config.path().isEmpty()) {
+            return config.path();
+        }
+        return switch (config.name()) {
+            case "fashion-mnist" -> FASHION_MNIST_DEFAULT;
+            case "synthetic" -> "generated";
+            default -> "";
+        };
+    }
+
+    /**
      * Loads the data set that {@code config} names, limited to its first
      * {@code trainLimit}/{@code testLimit} examples (0 = all).
      *

@@ -2,7 +2,11 @@ package org.layerpipe.core.data;
 
 import org.layerpipe.core.model.Shape;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Labelled images held in memory: {@code features} holds one example after another, each
@@ -94,6 +98,40 @@ public record Dataset(String name, Shape.Image shape, int numClasses, float[] fe
                     + " of an array of " + (dst == null ? "null" : dst.length + " values"));
         }
         System.arraycopy(features, i * len, dst, offset, len);
+    }
+
+    /**
+     * A digest of the contents: the first 16 hex digits of SHA-256 over the shape, the classes,
+     * the labels and the raw values. Equal for equal contents wherever they were read from, and
+     * different when a limit, a file or the generator changes what a trial trains on.
+     */
+    public String digest() {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            buf.putInt(shape.channels()).putInt(shape.height()).putInt(shape.width()).putInt(numClasses);
+            for (int label : labels) {
+                if (buf.remaining() < Integer.BYTES) {
+                    flush(sha, buf);
+                }
+                buf.putInt(label);
+            }
+            for (float value : features) {
+                if (buf.remaining() < Float.BYTES) {
+                    flush(sha, buf);
+                }
+                buf.putFloat(value);
+            }
+            flush(sha, buf);
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static void flush(MessageDigest sha, ByteBuffer buf) {
+        sha.update(buf.array(), 0, buf.position());
+        buf.clear();
     }
 
     @Override

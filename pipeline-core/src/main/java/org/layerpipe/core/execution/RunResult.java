@@ -21,6 +21,37 @@ public record RunResult(double[] losses, int[] correct, int[] examples, int[][] 
         return f;
     }
 
+    /**
+     * Per stage: the largest measured staleness of any unit — in steady state the schedule's
+     * nominal delay ({@code 2·S} under LayerPipe2, {@code S} under 1F1B, 0 for SEQUENTIAL and GPipe).
+     */
+    public int[] maxStaleness() {
+        int[] max = new int[staleness.length];
+        for (int s = 0; s < max.length; s++) {
+            for (int v : staleness[s]) {
+                max[s] = Math.max(max[s], v);
+            }
+        }
+        return max;
+    }
+
+    /**
+     * Per stage: the mean measured staleness over all units, pipeline fill included (the first
+     * units of a run see fewer updates: {@code min(j, delay)} for unit j), so it approaches the
+     * nominal delay as the run gets longer; NaN for a run without units.
+     */
+    public double[] meanStaleness() {
+        double[] mean = new double[staleness.length];
+        for (int s = 0; s < mean.length; s++) {
+            long sum = 0;
+            for (int v : staleness[s]) {
+                sum += v;
+            }
+            mean[s] = staleness[s].length == 0 ? Double.NaN : (double) sum / staleness[s].length;
+        }
+        return mean;
+    }
+
     /** Total examples. */
     public long totalExamples() {
         long n = 0;

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A text table of the delay each block gets from a partition — LayerPipe2's
- * {@code Delay(l) = 2·S(l)} unless the schedule's own per-stage delays are given — for logs and
- * reports:
+ * A text table of the delay each block gets from a partition under a schedule, for logs and
+ * reports. The delays come from {@code ScheduleKind.stageDelays(partition)} (LayerPipe2
+ * {@code Delay(l) = 2·S(l)}, 1F1B {@code S(l)}, SEQUENTIAL and GPipe 0); LayerPipe2 at
+ * partition {@code [2,1]}:
  *
  * <pre>
  * block         | stage | S | delay
@@ -21,31 +22,18 @@ public final class DelayTable {
     }
 
     /** The table with names {@code block 0}, {@code block 1}, ... */
-    public static String render(Partition partition) {
+    public static String render(Partition partition, int[] stageDelays) {
         List<String> names = new ArrayList<>();
         for (int block = 0; block < partition.numBlocks(); block++) {
             names.add("block " + block);
         }
-        return render(partition, names);
+        return render(partition, names, stageDelays);
     }
 
     /**
-     * The table with one row per block, its index and name in the first column; columns are
-     * aligned and lines carry no trailing spaces.
-     *
-     * @throws PartitionException when there is not exactly one name per block
-     */
-    public static String render(Partition partition, List<String> blockNames) {
-        int[] layerPipe2 = new int[partition.numStages()];
-        for (int s = 0; s < layerPipe2.length; s++) {
-            layerPipe2[s] = 2 * partition.stageStagesAfter(s);
-        }
-        return render(partition, blockNames, layerPipe2);
-    }
-
-    /**
-     * The table for a schedule whose stage {@code s} has nominal delay {@code stageDelays[s]}
-     * (SEQUENTIAL and GPipe 0, PipeDream 1F1B {@code S}, LayerPipe2 {@code 2S}).
+     * The table for a schedule whose stage {@code s} has nominal delay {@code stageDelays[s]},
+     * one row per block, its index and name in the first column; columns are aligned and lines
+     * carry no trailing spaces.
      *
      * @throws PartitionException when there is not exactly one name per block or one delay per stage
      */

@@ -10,10 +10,10 @@ import java.util.stream.Collectors;
  * e.g. {@code [3,2,2,1]}: blocks 0-2 on stage 0, 3-4 on stage 1, 5-6 on stage 2, 7 on
  * stage 3. Blocks and stages are numbered from 0.
  *
- * <p>Carries the delay arithmetic of LayerPipe2 (arXiv 2512.08160): {@code S(l)} is the
- * number of stages after the stage holding block {@code l}, and the gradient reaching
- * block {@code l} was computed on weights {@code Delay(l) = 2·S(l)} updates old. All blocks
- * of a stage share it; the last stage has delay 0, the first {@code 2(M−1)}.
+ * <p>Carries {@code S(l)} of LayerPipe2 (arXiv 2512.08160): the number of stages after the
+ * stage holding block {@code l}. Under LayerPipe2 the gradient reaching block {@code l} was
+ * computed on weights {@code Delay(l) = 2·S(l)} updates old; every schedule's delays come from
+ * {@code ScheduleKind.stageDelays(partition)}.
  *
  * @param stageSizes number of blocks in each stage, first stage first; each at least 1
  */
@@ -103,20 +103,10 @@ public record Partition(List<Integer> stageSizes) {
         return stageStagesAfter(stageOf(block));
     }
 
-    /** Delay(l) = 2·S(l): how many updates old the weights behind block l's gradient are. */
-    public int delay(int block) {
-        return 2 * stagesAfter(block);
-    }
-
     /** S of every block in {@code stage}: {@code numStages − 1 − stage}. */
     public int stageStagesAfter(int stage) {
         checkStage(stage);
         return numStages() - 1 - stage;
-    }
-
-    /** Delay of every block in {@code stage}: {@code 2·(numStages − 1 − stage)}. */
-    public int stageDelay(int stage) {
-        return 2 * stageStagesAfter(stage);
     }
 
     /** The canonical text form, e.g. {@code [3,2,2,1]}; {@link PartitionSpec#parse} reads it back. */

@@ -2,6 +2,8 @@ package org.layerpipe.core.schedule;
 
 import java.util.Locale;
 
+import org.layerpipe.core.partition.Partition;
+
 /** The pipeline schedules this project offers side by side. */
 public enum ScheduleKind {
     /** No pipelining: one unit passes forward and backward through all stages before the next; plain SGD. */
@@ -38,6 +40,19 @@ public enum ScheduleKind {
             case LAYERPIPE2 -> 2 * stagesAfter;
             case ONE_F_ONE_B -> stagesAfter;
         };
+    }
+
+    /**
+     * The nominal delay of every stage of {@code partition} under this schedule, first stage
+     * first: {@code delay(S(s))}. The one place that derives per-stage delays from (schedule,
+     * partition); weight histories, delay tables, the bench and the published metrics all use it.
+     */
+    public int[] stageDelays(Partition partition) {
+        int[] delays = new int[partition.numStages()];
+        for (int s = 0; s < delays.length; s++) {
+            delays[s] = delay(partition.stageStagesAfter(s));
+        }
+        return delays;
     }
 
     /**

@@ -18,9 +18,13 @@ package org.layerpipe.core.train;
  * @param reconstructionErrorMax largest such error (NaN unless shadowing)
  * @param stageReconstructionError per stage mean reconstruction error (NaN where not measured)
  * @param learningRate          rate at the end of the epoch
+ * @param stageStalenessMax     per stage: the largest staleness measured from the version counters (updates between a
+ *                              unit's forward and its backward); the schedule's nominal delay in steady state
+ * @param stageStalenessMean    per stage: the mean measured staleness over the epoch's units, pipeline fill included
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
                            double samplesPerSecond, double wallSeconds, double[] stageBusy, double pipelineEfficiency,
                            long historyBytes, long activationBytes, double reconstructionError, double reconstructionErrorMax,
-                           double[] stageReconstructionError, double learningRate) {
+                           double[] stageReconstructionError, double learningRate, int[] stageStalenessMax,
+                           double[] stageStalenessMean) {
 }

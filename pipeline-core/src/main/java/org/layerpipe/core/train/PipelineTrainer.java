@@ -59,14 +59,13 @@ public final class PipelineTrainer {
         String partitionText = config.partition().toString();
         try {
             TrainTest data = DataSets.load(config.data(), hadoop);
+            String location = DataSets.location(config.data());
+            listener.onData(DataSummary.of(data.train(), "train", location), DataSummary.of(data.test(), "test", location));
             ModelSpec model = config.model().build(data.train().shape(), data.train().numClasses());
             double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, config) : null;
             Partition partition = config.partition().resolve(model.numBlocks(), costs);
             partitionText = partition.toString();
-            int[] delays = new int[partition.numStages()];
-            for (int s = 0; s < delays.length; s++) {
-                delays[s] = config.schedule().delay(partition.stageStagesAfter(s));
-            }
+            int[] delays = config.schedule().stageDelays(partition);
             listener.onStart(config, partitionText, DelayTable.render(partition, model.blockNames(), delays), provenance);
 
             Normalization norm = Normalization.fit(data.train());
@@ -137,7 +136,8 @@ public final class PipelineTrainer {
         long steps = stages.get(stages.size() - 1).version();
         return new EpochMetrics(epoch, r.meanLoss(), r.accuracy(), eval.loss(), eval.accuracy(),
                 r.totalExamples() / wall, wall, busy, efficiency, history, run.drainPeakActivationBytes(),
-                all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates, totalUpdates / config.epochs()));
+                all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates, totalUpdates / config.epochs()),
+                r.maxStaleness(), r.meanStaleness());
     }
 
     private Provenance provenance(TrialConfig config) {

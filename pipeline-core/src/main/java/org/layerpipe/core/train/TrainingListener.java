@@ -10,6 +10,10 @@ public interface TrainingListener {
     default void onStart(TrialConfig config, String partition, String delayTable, Provenance provenance) {
     }
 
+    /** The data is loaded (limits applied): what the trial trains and tests on. */
+    default void onData(DataSummary train, DataSummary test) {
+    }
+
     /** About every second during an epoch: minibatches done of total, running mean training loss. */
     default void onProgress(int epoch, int done, int total, double runningLoss) {
     }

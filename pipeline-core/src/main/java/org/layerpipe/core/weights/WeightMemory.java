@@ -37,8 +37,9 @@ public final class WeightMemory {
     /** Peak history bytes of every stage together. */
     public static long totalPeakBytes(WeightMode mode, Partition partition, long[] blockParams, ScheduleKind kind, int bytesPerParam) {
         long total = 0;
+        int[] delays = kind.stageDelays(partition);
         for (int s = 0; s < partition.numStages(); s++) {
-            total += peakBytes(mode, kind.delay(partition.stageStagesAfter(s)), stageParams(partition, blockParams, s), bytesPerParam);
+            total += peakBytes(mode, delays[s], stageParams(partition, blockParams, s), bytesPerParam);
         }
         return total;
     }
@@ -52,9 +53,10 @@ public final class WeightMemory {
         rows.add(new String[] {"stage", "blocks", "params", "delay", "latest", "stash", "ema"});
         long totalParams = 0;
         long[] totals = new long[WeightMode.values().length];
+        int[] delays = kind.stageDelays(partition);
         for (int s = 0; s < partition.numStages(); s++) {
             long params = stageParams(partition, blockParams, s);
-            int delay = kind.delay(partition.stageStagesAfter(s));
+            int delay = delays[s];
             String[] row = {String.valueOf(s), partition.firstBlock(s) + ".." + (partition.endBlock(s) - 1),
                     String.valueOf(params), String.valueOf(delay), "", "", ""};
             for (WeightMode m : WeightMode.values()) {

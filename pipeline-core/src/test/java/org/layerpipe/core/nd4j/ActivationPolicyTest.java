@@ -70,10 +70,7 @@ class ActivationPolicyTest {
     }
 
     private static INDArray train(ModelSpec model, Partition p, ActivationPolicy policy) {
-        int[] delays = new int[p.numStages()];
-        for (int s = 0; s < delays.length; s++) {
-            delays[s] = ScheduleKind.LAYERPIPE2.delay(p.stageStagesAfter(s));
-        }
+        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(p);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, p, Nd4jLayers.initialParameters(model, DataType.DOUBLE, 4), delays,
                 WeightSettings.stash(), new SgdSettings(0.9, 1e-4), DataType.DOUBLE, policy)) {
             ReferenceExecutor.run(Schedule.generate(ScheduleKind.LAYERPIPE2, p.numStages(), 16, 1), pipeline.stages(),

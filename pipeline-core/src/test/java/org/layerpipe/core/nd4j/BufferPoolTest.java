@@ -48,10 +48,7 @@ class BufferPoolTest {
     void aWarmPipelineHoldsAFixedNumberOfBuffers() {
         ModelSpec model = TestModels.cnn();
         Partition partition = Partition.of(3, 2, 3);
-        int[] delays = new int[3];
-        for (int s = 0; s < 3; s++) {
-            delays[s] = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
-        }
+        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(partition);
         TestModels.Data data = TestModels.data(model, 30, 4, 3, DataType.FLOAT);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, Nd4jLayers.initialParameters(model, DataType.FLOAT, 1),
                 delays, WeightSettings.stash(), SgdSettings.PLAIN, DataType.FLOAT)) {

@@ -58,10 +58,7 @@ class ConcurrentTransparencyTest {
     }
 
     private static Nd4jPipeline build(ModelSpec model, Partition partition, ScheduleKind kind, WeightSettings w, SgdSettings sgd) {
-        int[] delays = new int[partition.numStages()];
-        for (int s = 0; s < delays.length; s++) {
-            delays[s] = kind.delay(partition.stageStagesAfter(s));
-        }
+        int[] delays = kind.stageDelays(partition);
         return Nd4jPipeline.build(model, partition, Nd4jLayers.initialParameters(model, DataType.DOUBLE, 5), delays, w, sgd, DataType.DOUBLE);
     }
 }

@@ -42,10 +42,7 @@ class DelayRuleTest {
     void measuredStalenessFollowsTheDelayRule(ScheduleKind kind, Partition partition) {
         ModelSpec model = TestModels.mlp();
         int microbatches = kind == ScheduleKind.GPIPE ? 2 : 1;
-        int[] delays = new int[partition.numStages()];
-        for (int s = 0; s < delays.length; s++) {
-            delays[s] = kind.delay(partition.stageStagesAfter(s));
-        }
+        int[] delays = kind.stageDelays(partition);
         List<INDArray> init = Nd4jLayers.initialParameters(model, DataType.DOUBLE, 1);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, init, delays, WeightSettings.stash(),
                 SgdSettings.PLAIN, DataType.DOUBLE)) {
@@ -55,7 +52,7 @@ class DelayRuleTest {
             for (int block = 0; block < model.numBlocks(); block++) {
                 int stage = partition.stageOf(block);
                 int nominal = switch (kind) {
-                    case LAYERPIPE2 -> partition.delay(block);
+                    case LAYERPIPE2 -> 2 * partition.stagesAfter(block);
                     case ONE_F_ONE_B -> partition.stagesAfter(block);
                     default -> 0;
                 };

@@ -38,10 +38,7 @@ class EmaOnStagesTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("cases")
     void reconstructionOfStaleWeightsIsMuchBetterThanTheCurrentWeights(ModelSpec model, Partition p, SgdSettings sgd) {
-        int[] delays = new int[p.numStages()];
-        for (int s = 0; s < delays.length; s++) {
-            delays[s] = ScheduleKind.LAYERPIPE2.delay(p.stageStagesAfter(s));
-        }
+        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(p);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, p, Nd4jLayers.initialParameters(model, DataType.DOUBLE, 2), delays,
                 WeightSettings.ema(EmaRule.PIPELINE_AWARE).withShadow(true), sgd, DataType.DOUBLE)) {
             ReferenceExecutor.run(Schedule.generate(ScheduleKind.LAYERPIPE2, p.numStages(), 30, 1), pipeline.stages(),

@@ -1,5 +1,6 @@
 package org.layerpipe.core.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,28 @@ class PipelineTrainerTest {
         Nd4jBackend.trainer().train(mlp(Map.of("schedule", "1f1b", "epochs", "1")), listener);
         assertTrue(tables.get(0).lines().skip(1).allMatch(l -> l.endsWith("| 0")), "sequential: nothing stale\n" + tables.get(0));
         assertTrue(tables.get(1).lines().skip(1).limit(2).allMatch(l -> l.endsWith("| 1")), "1F1B: S = 1 on stage 0\n" + tables.get(1));
+    }
+
+    @Test
+    void everyEpochReportsTheStalenessMeasuredFromTheVersionCounters() {
+        // [1,1,2]: S = 2, 1, 0; 512 / 32 = 16 minibatches per epoch, unit j sees min(j, delay) updates
+        Map<String, int[]> nominal = Map.of("sequential", new int[] {0, 0, 0}, "layerpipe2", new int[] {4, 2, 0},
+                "1f1b", new int[] {2, 1, 0});
+        nominal.forEach((schedule, delays) -> {
+            TrialResult r = Nd4jBackend.trainer().train(mlp(Map.of("schedule", schedule, "partition", "[1,1,2]")),
+                    TrainingListener.NONE);
+            assertEquals(TrialStatus.FINISHED, r.status(), r.message());
+            for (EpochMetrics m : r.epochs()) {
+                assertArrayEquals(delays, m.stageStalenessMax(), schedule + " epoch " + m.epoch());
+                for (int s = 0; s < delays.length; s++) {
+                    double sum = 0;
+                    for (int j = 0; j < 16; j++) {
+                        sum += Math.min(j, delays[s]);
+                    }
+                    assertEquals(sum / 16, m.stageStalenessMean()[s], 1e-12, schedule + " stage " + s + " epoch " + m.epoch());
+                }
+            }
+        });
     }
 
     @Test

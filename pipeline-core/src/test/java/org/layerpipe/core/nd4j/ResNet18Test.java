@@ -36,10 +36,7 @@ class ResNet18Test {
         TestModels.Data data = TestModels.data(resnet, 4, 2, 1, DataType.FLOAT);
         for (int m : new int[] {2, 4, 8}) {
             Partition p = BalancedPartitioner.partition(resnet.estimatedCosts(), m);
-            int[] delays = new int[m];
-            for (int s = 0; s < m; s++) {
-                delays[s] = ScheduleKind.LAYERPIPE2.delay(p.stageStagesAfter(s));
-            }
+            int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(p);
             try (Nd4jPipeline pipeline = Nd4jPipeline.build(resnet, p, init, delays, WeightSettings.ema(EmaRule.PIPELINE_AWARE),
                     new SgdSettings(0.9, 5e-4), DataType.FLOAT)) {
                 INDArray before = pipeline.parameters();

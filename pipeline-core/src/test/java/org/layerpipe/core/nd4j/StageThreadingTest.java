@@ -28,10 +28,7 @@ class StageThreadingTest {
     void eachStageMakesItsArraysOnItsWorkerAfterTheWorkerIsBound() {
         ModelSpec model = TestModels.cnn();
         Partition partition = Partition.of(3, 2, 3);
-        int[] delays = new int[3];
-        for (int s = 0; s < 3; s++) {
-            delays[s] = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
-        }
+        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(partition);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, Nd4jLayers.initialParameters(model, DataType.FLOAT, 1),
                 delays, WeightSettings.ema(org.layerpipe.core.weights.EmaRule.PIPELINE_AWARE), SgdSettings.PLAIN, DataType.FLOAT)) {
             pipeline.stages().forEach(s -> assertNull(s.arraysMadeOn(), "building the pipeline makes no device arrays"));

@@ -116,10 +116,7 @@ class TransparencyTest {
         TestModels.Data data = TestModels.data(model, STEPS, BATCH, 7, dtype);
         MultiLayerNetwork reference = trainedReference(model, dtype, init, data);
 
-        int[] delays = new int[partition.numStages()];
-        for (int s = 0; s < delays.length; s++) {
-            delays[s] = kind.delay(partition.stageStagesAfter(s));
-        }
+        int[] delays = kind.stageDelays(partition);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, init, delays, weights, SgdSettings.PLAIN, dtype)) {
             Schedule schedule = Schedule.generate(kind, partition.numStages(), STEPS, 1);
             RunResult result = ReferenceExecutor.run(schedule, pipeline.stages(), data, LearningRate.constant(LR));

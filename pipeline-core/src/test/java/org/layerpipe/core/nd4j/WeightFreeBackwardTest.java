@@ -40,10 +40,7 @@ class WeightFreeBackwardTest {
     }
 
     private static INDArray train(ModelSpec model, Partition p, WeightSettings weights) {
-        int[] delays = new int[p.numStages()];
-        for (int s = 0; s < delays.length; s++) {
-            delays[s] = ScheduleKind.LAYERPIPE2.delay(p.stageStagesAfter(s));
-        }
+        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(p);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, p, Nd4jLayers.initialParameters(model, DataType.DOUBLE, 6), delays,
                 weights, new SgdSettings(0.9, 0), DataType.DOUBLE)) {
             ReferenceExecutor.run(Schedule.generate(ScheduleKind.LAYERPIPE2, p.numStages(), 20, 1), pipeline.stages(),

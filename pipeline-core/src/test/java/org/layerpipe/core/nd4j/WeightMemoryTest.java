@@ -40,9 +40,10 @@ class WeightMemoryTest {
             long[] stash = measuredPeaks(model, partition, WeightSettings.stash());
             long[] ema = measuredPeaks(model, partition, WeightSettings.ema(EmaRule.PIPELINE_AWARE));
             long[] blockParams = model.parameterCounts();
+            int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(partition);
             for (int s = 0; s < partition.numStages(); s++) {
                 long params = WeightMemory.stageParams(partition, blockParams, s);
-                int delay = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
+                int delay = delays[s];
                 assertEquals(WeightMemory.peakBytes(WeightMode.STASH, delay, params, 8), stash[s], partition + " stash stage " + s);
                 assertEquals(WeightMemory.peakBytes(WeightMode.EMA, delay, params, 8), ema[s], partition + " ema stage " + s);
                 assertTrue(ema[s] <= params * 8, "EMA holds at most one copy");
@@ -121,10 +122,7 @@ class WeightMemoryTest {
     }
 
     private static long[] measuredPeaks(ModelSpec model, Partition partition, WeightSettings weights) {
-        int[] delays = new int[partition.numStages()];
-        for (int s = 0; s < delays.length; s++) {
-            delays[s] = ScheduleKind.LAYERPIPE2.delay(partition.stageStagesAfter(s));
-        }
+        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(partition);
         List<INDArray> init = Nd4jLayers.initialParameters(model, DataType.DOUBLE, 1);
         try (Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, init, delays, weights, SgdSettings.PLAIN, DataType.DOUBLE)) {
             Schedule schedule = Schedule.generate(ScheduleKind.LAYERPIPE2, partition.numStages(), 12, 1);

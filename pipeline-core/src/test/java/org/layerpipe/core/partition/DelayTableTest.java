@@ -12,7 +12,7 @@ class DelayTableTest {
     @Test
     void rendersOneAlignedRowPerBlock() {
         String table = DelayTable.render(Partition.of(2, 1, 1),
-                List.of("dense(256)", "dense(128)", "dense(64)", "softmax(10)"));
+                List.of("dense(256)", "dense(128)", "dense(64)", "softmax(10)"), new int[] {4, 2, 0});
         assertEquals("""
                 block         | stage | S | delay
                 0 dense(256)  | 0     | 2 | 4
@@ -47,12 +47,12 @@ class DelayTableTest {
                 block     | stage | S | delay
                 0 block 0 | 0     | 1 | 2
                 1 block 1 | 1     | 0 | 0
-                """, DelayTable.render(Partition.of(1, 1)));
+                """, DelayTable.render(Partition.of(1, 1), new int[] {2, 0}));
     }
 
     @Test
     void firstStageOfSixHasDelayTen() {
-        String table = DelayTable.render(Partition.of(1, 1, 1, 1, 1, 1));
+        String table = DelayTable.render(Partition.of(1, 1, 1, 1, 1, 1), new int[] {10, 8, 6, 4, 2, 0});
         assertEquals("0 block 0 | 0     | 5 | 10", table.lines().skip(1).findFirst().orElseThrow());
         assertEquals("5 block 5 | 5     | 0 | 0", table.lines().skip(6).findFirst().orElseThrow());
     }
@@ -61,8 +61,8 @@ class DelayTableTest {
     void rejectsWrongNumberOfNames() {
         assertEquals("partition [2,1] has 3 blocks but got 1 block name: pass one name per block",
                 assertThrows(PartitionException.class,
-                        () -> DelayTable.render(Partition.of(2, 1), List.of("a"))).getMessage());
+                        () -> DelayTable.render(Partition.of(2, 1), List.of("a"), new int[] {2, 0})).getMessage());
         assertEquals("partition [2,1] has 3 blocks but got no block names: pass one name per block",
-                assertThrows(PartitionException.class, () -> DelayTable.render(Partition.of(2, 1), null)).getMessage());
+                assertThrows(PartitionException.class, () -> DelayTable.render(Partition.of(2, 1), null, new int[] {2, 0})).getMessage());
     }
 }

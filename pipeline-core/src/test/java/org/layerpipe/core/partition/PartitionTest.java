@@ -16,22 +16,14 @@ class PartitionTest {
         return IntStream.range(0, p.numBlocks()).map(p::stagesAfter).toArray();
     }
 
-    private static int[] delays(Partition p) {
-        return IntStream.range(0, p.numBlocks()).map(p::delay).toArray();
-    }
-
     @Test
-    void stagesAfterAndDelayPerBlock() {
+    void stagesAfterPerBlock() {
         Partition p = Partition.of(3, 2, 2, 1);
         assertEquals(List.of(3, 3, 3, 2, 2, 1, 1, 0), List.of(Arrays.stream(stagesAfter(p)).boxed().toArray()));
-        assertEquals(List.of(6, 6, 6, 4, 4, 2, 2, 0), List.of(Arrays.stream(delays(p)).boxed().toArray()));
 
         assertEquals("[3, 2, 1, 0]", Arrays.toString(stagesAfter(Partition.of(1, 1, 1, 1))));
-        assertEquals("[6, 4, 2, 0]", Arrays.toString(delays(Partition.of(1, 1, 1, 1))));
         assertEquals("[2, 2, 1, 0]", Arrays.toString(stagesAfter(Partition.of(2, 1, 1))));
-        assertEquals("[4, 4, 2, 0]", Arrays.toString(delays(Partition.of(2, 1, 1))));
         assertEquals("[1, 0, 0, 0]", Arrays.toString(stagesAfter(Partition.of(1, 3))));
-        assertEquals("[2, 0, 0, 0]", Arrays.toString(delays(Partition.of(1, 3))));
     }
 
     @Test
@@ -43,15 +35,14 @@ class PartitionTest {
         assertEquals("[0, 3, 5, 7]", Arrays.toString(IntStream.range(0, 4).map(p::firstBlock).toArray()));
         assertEquals("[3, 5, 7, 8]", Arrays.toString(IntStream.range(0, 4).map(p::endBlock).toArray()));
         assertEquals("[3, 2, 1, 0]", Arrays.toString(IntStream.range(0, 4).map(p::stageStagesAfter).toArray()));
-        assertEquals("[6, 4, 2, 0]", Arrays.toString(IntStream.range(0, 4).map(p::stageDelay).toArray()));
     }
 
     @Test
-    void singleStageHasNoDelay() {
+    void aSingleStageHasNoStagesAfterIt() {
         Partition p = Partition.of(5);
-        assertEquals(0, p.delay(0));
-        assertEquals(0, p.delay(4));
-        assertEquals(0, p.stageDelay(0));
+        assertEquals(0, p.stagesAfter(0));
+        assertEquals(0, p.stagesAfter(4));
+        assertEquals(0, p.stageStagesAfter(0));
     }
 
     @Test
@@ -93,11 +84,11 @@ class PartitionTest {
         assertEquals("block 8 is out of range [0, 8) of partition [3,2,2,1]",
                 assertThrows(IndexOutOfBoundsException.class, () -> p.stageOf(8)).getMessage());
         assertEquals("block -1 is out of range [0, 8) of partition [3,2,2,1]",
-                assertThrows(IndexOutOfBoundsException.class, () -> p.delay(-1)).getMessage());
+                assertThrows(IndexOutOfBoundsException.class, () -> p.stagesAfter(-1)).getMessage());
         assertEquals("stage 4 is out of range [0, 4) of partition [3,2,2,1]",
                 assertThrows(IndexOutOfBoundsException.class, () -> p.firstBlock(4)).getMessage());
         assertEquals("stage -1 is out of range [0, 4) of partition [3,2,2,1]",
-                assertThrows(IndexOutOfBoundsException.class, () -> p.stageDelay(-1)).getMessage());
+                assertThrows(IndexOutOfBoundsException.class, () -> p.stageStagesAfter(-1)).getMessage());
         assertEquals("stage 4 is out of range [0, 4) of partition [3,2,2,1]",
                 assertThrows(IndexOutOfBoundsException.class, () -> p.endBlock(4)).getMessage());
     }

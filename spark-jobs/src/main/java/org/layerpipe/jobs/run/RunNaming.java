@@ -1,9 +1,16 @@
 package org.layerpipe.jobs.run;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.layerpipe.core.train.DataSummary;
 import org.layerpipe.core.train.EpochMetrics;
+import org.layerpipe.jobs.tracking.DatasetInput;
 import org.layerpipe.jobs.tracking.Metric;
 
 /**
@@ -30,6 +37,17 @@ public final class RunNaming {
     public static final String TAG_STATUS = "layerpipe.status";
     public static final String TAG_FAILURE = "layerpipe.failure";
     public static final String TAG_NOTE = "mlflow.note.content";
+    /** The schedule's nominal delay of each stage, first stage first, e.g. {@code [2,0]} (the delays.txt table per block). */
+    public static final String TAG_STAGE_DELAYS = "layerpipe.stage_delays";
+
+    /** MLflow's source tags (the UI's Source and User columns). */
+    public static final String TAG_SOURCE_TYPE = "mlflow.source.type";
+    public static final String TAG_SOURCE_NAME = "mlflow.source.name";
+    public static final String TAG_SOURCE_COMMIT = "mlflow.source.git.commit";
+    public static final String TAG_USER = "mlflow.user";
+    /** MLflow 3's experiment tag choosing the UI's view: a training experiment, not a GenAI one. */
+    public static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+    public static final String EXPERIMENT_KIND = "custom_model_development";
 
     /** Per-epoch metric keys, in table order. */
     public static final List<String> EPOCH_METRICS = List.of("train_loss", "train_accuracy", "test_loss", "test_accuracy",
@@ -38,8 +56,49 @@ public final class RunNaming {
 
     public static final String STAGE_BUSY = "stage_busy_";
     public static final String STAGE_RECONSTRUCTION = "stage_reconstruction_error_";
+    /** Per stage, per epoch: the largest staleness measured from the version counters ({@code staleness.max.stage0}). */
+    public static final String STALENESS_MAX = "staleness.max.stage";
+    /** Per stage, per epoch: the mean measured staleness, pipeline fill included ({@code staleness.mean.stage0}). */
+    public static final String STALENESS_MEAN = "staleness.mean.stage";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private RunNaming() {
+    }
+
+    /**
+     * The source tags of a sweep's runs: a JOB named after the sweep file, the user who submitted
+     * it and the commit the jar was built from (when known).
+     */
+    public static Map<String, String> sourceTags(String sweepFile, String user, String gitCommit) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put(TAG_SOURCE_TYPE, "JOB");
+        tags.put(TAG_SOURCE_NAME, "layerpipe sweep " + sweepFile);
+        tags.put(TAG_USER, user == null || user.isBlank() ? "unknown" : user);
+        if (gitCommit != null && gitCommit.matches("[0-9a-f]{7,40}")) {
+            tags.put(TAG_SOURCE_COMMIT, gitCommit);
+        }
+        return tags;
+    }
+
+    /**
+     * A data set as an MLflow dataset input: named {@code <data set>-<split>}, with the digest of
+     * its examples, where it was read, its row count (profile) and context {@code training} or
+     * {@code test}.
+     */
+    public static DatasetInput datasetInput(DataSummary data) {
+        String location = data.location();
+        String scheme = location.contains(":") ? location.substring(0, location.indexOf(':')).toLowerCase(Locale.ROOT) : "";
+        String type = switch (scheme) {
+            case "", "file" -> "generated".equals(location) ? "code" : "local";
+            case "s3a", "s3", "s3n" -> "s3";
+            default -> scheme;
+        };
+        ObjectNode source = JSON.createObjectNode().put("uri", location);
+        ObjectNode profile = JSON.createObjectNode().put("num_rows", data.rows()).put("num_classes", data.classes())
+                .put("example_shape", data.shape());
+        return new DatasetInput(data.name() + "-" + data.split(), data.digest(), type, source.toString(), profile.toString(),
+                "train".equals(data.split()) ? "training" : data.split());
     }
 
     /** An epoch's metrics, step = epoch; NaN values (not measured) are left out. */
@@ -53,7 +112,20 @@ public final class RunNaming {
             add(out, STAGE_BUSY + s, m.stageBusy()[s], timestamp, m.epoch());
             add(out, STAGE_RECONSTRUCTION + s, m.stageReconstructionError()[s], timestamp, m.epoch());
         }
+        for (int s = 0; s < m.stageStalenessMax().length; s++) {
+            add(out, STALENESS_MAX + s, m.stageStalenessMax()[s], timestamp, m.epoch());
+            add(out, STALENESS_MEAN + s, m.stageStalenessMean()[s], timestamp, m.epoch());
+        }
         return out;
+    }
+
+    /**
+     * Whether {@code key} is one of the per-epoch metrics (step = epoch) that {@link #metrics}
+     * logs, rather than e.g. a system metric ({@code system/...}, step = sample number).
+     */
+    public static boolean isEpochMetric(String key) {
+        return EPOCH_METRICS.contains(key) || key.startsWith(STAGE_BUSY) || key.startsWith(STAGE_RECONSTRUCTION)
+                || key.startsWith(STALENESS_MAX) || key.startsWith(STALENESS_MEAN);
     }
 
     /** An epoch's values in {@link #EPOCH_METRICS} order. */

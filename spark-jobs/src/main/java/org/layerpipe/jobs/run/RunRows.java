@@ -31,7 +31,9 @@ public final class RunRows {
         TrialConfig config = TrialConfig.fromParams(run.params());
         Map<String, List<Metric>> histories = new HashMap<>();
         for (String key : run.latestMetrics().keySet()) {
-            histories.put(key, tracker.metricHistory(run.runId(), key));
+            if (RunNaming.isEpochMetric(key)) {
+                histories.put(key, tracker.metricHistory(run.runId(), key));
+            }
         }
         int stages = 0;
         while (run.latestMetrics().containsKey(RunNaming.STAGE_BUSY + stages)) {
@@ -49,14 +51,20 @@ public final class RunRows {
             Map<String, Double> v = e.getValue();
             double[] busy = new double[stages];
             double[] recon = new double[stages];
+            int[] stalenessMax = new int[stages];
+            double[] stalenessMean = new double[stages];
             for (int s = 0; s < stages; s++) {
                 busy[s] = v.getOrDefault(RunNaming.STAGE_BUSY + s, Double.NaN);
                 recon[s] = v.getOrDefault(RunNaming.STAGE_RECONSTRUCTION + s, Double.NaN);
+                // runs logged before staleness was published have none: -1 says "not measured"
+                stalenessMax[s] = (int) Math.round(v.getOrDefault(RunNaming.STALENESS_MAX + s, -1.0));
+                stalenessMean[s] = v.getOrDefault(RunNaming.STALENESS_MEAN + s, Double.NaN);
             }
             epochs.add(new EpochMetrics(e.getKey(), get(v, "train_loss"), get(v, "train_accuracy"), get(v, "test_loss"),
                     get(v, "test_accuracy"), get(v, "samples_per_second"), get(v, "wall_seconds"), busy,
                     get(v, "pipeline_efficiency"), (long) get(v, "history_bytes"), (long) get(v, "activation_bytes"),
-                    get(v, "reconstruction_error"), get(v, "reconstruction_error_max"), recon, get(v, "learning_rate")));
+                    get(v, "reconstruction_error"), get(v, "reconstruction_error_max"), recon, get(v, "learning_rate"),
+                    stalenessMax, stalenessMean));
         }
         Map<String, String> tags = run.tags();
         TrialStatus status = tags.containsKey(RunNaming.TAG_STATUS) ? TrialStatus.valueOf(tags.get(RunNaming.TAG_STATUS))

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.layerpipe.core.train.BuildInfo;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
@@ -103,7 +104,11 @@ public final class SweepDriver {
         List<Trial> trials = SweepExpander.expand(spec);
         String sweepId = sweepId(spec, trials);
         String experimentId = tracker.experimentId(spec.experiment());
-        String parentRunId = parentRun(spec, experimentId, sweepId, trials.size());
+        // MLflow 3 opens an experiment without this kind in its GenAI view, which hides the runs table.
+        tracker.setExperimentTag(experimentId, RunNaming.EXPERIMENT_KIND_TAG, RunNaming.EXPERIMENT_KIND);
+        Map<String, String> source = RunNaming.sourceTags(spec.sourcePath(), System.getProperty("user.name"),
+                BuildInfo.properties().get("layerpipe.git.commit"));
+        String parentRunId = parentRun(spec, experimentId, sweepId, trials.size(), source);
         out.printf(Locale.ROOT, "sweep %s (%s): %d trials, experiment '%s', parent run %s%n", spec.name(), sweepId,
                 trials.size(), spec.experiment(), parentRunId);
 
@@ -136,11 +141,11 @@ public final class SweepDriver {
             String runName = SweepExpander.runName(t);
             if (runId == null) {
                 runId = createTrialRun(tracker, experimentId, parentRunId, spec.name(), sweepId, t.index(), t.trialId(), runName,
-                        t.config().toParams(), t.varied());
+                        t.config().toParams(), t.varied(), source);
             }
             pending.add(new TrialTask(spec.name(), sweepId, t.index(), t.trialId(), t.config().toParams(), runName, runId,
                     experimentId, parentRunId, options.trackingUri(), options.journalDir(), options.trackingRetry(),
-                    options.journalWait(), t.varied()));
+                    options.journalWait(), t.varied(), source));
         }
         if (skipped > 0) {
             out.printf(Locale.ROOT, "%d trial(s) already finished in MLflow: skipped (use --force to re-run them)%n", skipped);
@@ -214,7 +219,7 @@ public final class SweepDriver {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
-    private String parentRun(SweepSpec spec, String experimentId, String sweepId, int trials) {
+    private String parentRun(SweepSpec spec, String experimentId, String sweepId, int trials, Map<String, String> source) {
         for (RunInfo r : tracker.searchRuns(experimentId, "tags.`" + RunNaming.TAG_SWEEP_ID + "` = '" + sweepId + "'")) {
             if ("sweep".equals(r.tags().get(RunNaming.TAG_ROLE))) {
                 return r.runId();
@@ -224,15 +229,21 @@ public final class SweepDriver {
         tags.put(RunNaming.TAG_ROLE, "sweep");
         tags.put(RunNaming.TAG_SWEEP_ID, sweepId);
         tags.put(RunNaming.TAG_SWEEP_NAME, spec.name());
+        tags.putAll(source);
         String id = tracker.createRun(experimentId, spec.name(), tags, null);
-        tracker.logParams(id, Map.of("sweep", spec.name(), "trials", String.valueOf(trials)));
+        // The base settings, so the parent's row in the runs table says what all trials share.
+        Map<String, String> params = new LinkedHashMap<>(spec.base());
+        params.put("sweep", spec.name());
+        params.put("trials", String.valueOf(trials));
+        tracker.logParams(id, params);
         tracker.logArtifact(id, "sweep.yaml", spec.sourceText().getBytes(StandardCharsets.UTF_8));
         return id;
     }
 
     /** Creates a trial's child run with its tags and every setting as a param. */
     static String createTrialRun(Tracker tracker, String experimentId, String parentRunId, String sweepName, String sweepId,
-                                 int index, String trialId, String runName, Map<String, String> params, Map<String, String> varied) {
+                                 int index, String trialId, String runName, Map<String, String> params, Map<String, String> varied,
+                                 Map<String, String> source) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunNaming.TAG_ROLE, "trial");
         tags.put(RunNaming.TAG_SWEEP_ID, sweepId);
@@ -242,6 +253,7 @@ public final class SweepDriver {
         tags.put(RunNaming.TAG_TRIAL_INDEX, String.valueOf(index));
         tags.put(RunNaming.TAG_STATE, "queued");
         varied.forEach((k, v) -> tags.put("axis." + k, v));
+        tags.putAll(source);
         String runId = tracker.createRun(experimentId, runName, tags, parentRunId);
         tracker.logParams(runId, params);
         return runId;

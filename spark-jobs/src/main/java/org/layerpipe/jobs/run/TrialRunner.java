@@ -2,7 +2,9 @@ package org.layerpipe.jobs.run;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +15,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.layerpipe.core.nd4j.Nd4jBackend;
+import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.partition.PartitionSpec;
+import org.layerpipe.core.train.DataSummary;
 import org.layerpipe.core.train.EpochMetrics;
 import org.layerpipe.core.train.PipelineTrainer;
 import org.layerpipe.core.train.Provenance;
@@ -22,6 +27,7 @@ import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
 import org.layerpipe.jobs.results.ResultRows;
 import org.layerpipe.jobs.tracking.JournalingTracker;
+import org.layerpipe.jobs.tracking.MlflowLimits;
 import org.layerpipe.jobs.tracking.MlflowRestTracker;
 import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.RetryPolicy;
@@ -32,8 +38,10 @@ import org.layerpipe.jobs.tracking.TrackingException;
 
 /**
  * Runs one trial inside a Spark task and logs it to its MLflow run: params were logged by the
- * driver; this adds tags (host, device, Spark attempt), metrics per epoch as they come, the
- * artifacts (config, per-epoch CSV, provenance JSON) and the final status with the reason.
+ * driver; this adds tags (host, device, Spark attempt, stage delays), the data sets as dataset
+ * inputs, metrics per epoch as they come (measured staleness included), system metrics
+ * ({@link SystemMetrics}), the artifacts (delay table, config, per-epoch CSV, provenance JSON)
+ * and the final status with the reason.
  *
  * <p>Idempotent under retries: the driver prepared the run; if an earlier attempt already
  * started it (a crashed executor, a killed job), that partial run is deleted and a fresh one
@@ -41,6 +49,10 @@ import org.layerpipe.jobs.tracking.TrackingException;
  * {@link JournalingTracker}: while the server is down, calls wait in a local journal.
  */
 public final class TrialRunner {
+
+    /** Where a failure message too long for a tag is kept whole. */
+    static final String FAILURE_ARTIFACT = "failure.txt";
+    private static final System.Logger LOG = System.getLogger(TrialRunner.class.getName());
 
     private TrialRunner() {
     }
@@ -69,6 +81,11 @@ public final class TrialRunner {
 
     /** The task's work with a given tracker (tests pass an in-memory one). */
     public static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus) {
+        return run(task, tracker, attempt, gpus, SystemMetrics.DEFAULT_INTERVAL);
+    }
+
+    /** {@link #run(TrialTask, Tracker, int, List)} sampling the system metrics every {@code systemInterval}. */
+    static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus, Duration systemInterval) {
         TrialConfig config = TrialConfig.fromParams(task.params());
         String runId = claimRun(task, tracker);
         Map<String, String> tags = new LinkedHashMap<>();
@@ -82,42 +99,72 @@ public final class TrialRunner {
         extra.put("spark.attempt", String.valueOf(attempt));
         extra.put("gpus", gpus.toString());
         PipelineTrainer trainer = new PipelineTrainer(new Nd4jBackend(gpus), new Configuration(), extra);
-        TrialResult result = trainer.train(config, new TrainingListener() {
-            @Override
-            public void onStart(TrialConfig c, String partition, String delayTable, Provenance provenance) {
-                Map<String, String> t = new LinkedHashMap<>();
-                t.put(RunNaming.TAG_PARTITION, partition);
-                t.put(RunNaming.TAG_HOST, provenance.environment().getOrDefault("host", ""));
-                t.put(RunNaming.TAG_DEVICE, provenance.environment().getOrDefault("device", ""));
-                t.put("layerpipe.git_commit", provenance.environment().getOrDefault("layerpipe.git.commit", ""));
-                t.put("layerpipe.backend", provenance.environment().getOrDefault("nd4j.backend", ""));
-                t.put("layerpipe.natives", provenance.environment().getOrDefault("nd4j.natives", ""));
-                tracker.setTags(runId, t);
-                tracker.logArtifact(runId, "delays.txt", delayTable.getBytes(StandardCharsets.UTF_8));
-            }
+        TrialResult result;
+        try (SystemMetrics system = SystemMetrics.start(tracker, runId, systemInterval)) {
+            result = trainer.train(config, new TrainingListener() {
+                @Override
+                public void onStart(TrialConfig c, String partition, String delayTable, Provenance provenance) {
+                    Map<String, String> t = new LinkedHashMap<>();
+                    t.put(RunNaming.TAG_PARTITION, partition);
+                    t.put(RunNaming.TAG_HOST, provenance.environment().getOrDefault("host", ""));
+                    t.put(RunNaming.TAG_DEVICE, provenance.environment().getOrDefault("device", ""));
+                    t.put("layerpipe.git_commit", provenance.environment().getOrDefault("layerpipe.git.commit", ""));
+                    t.put("layerpipe.backend", provenance.environment().getOrDefault("nd4j.backend", ""));
+                    t.put("layerpipe.natives", provenance.environment().getOrDefault("nd4j.natives", ""));
+                    t.put(RunNaming.TAG_STAGE_DELAYS, Arrays.toString(c.schedule().stageDelays(resolved(partition))).replace(" ", ""));
+                    tracker.setTags(runId, t);
+                    tracker.logArtifact(runId, "delays.txt", delayTable.getBytes(StandardCharsets.UTF_8));
+                }
 
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                tracker.logMetrics(runId, RunNaming.metrics(m, System.currentTimeMillis()));
-            }
-        });
+                @Override
+                public void onData(DataSummary train, DataSummary test) {
+                    tracker.logInputs(runId, List.of(RunNaming.datasetInput(train), RunNaming.datasetInput(test)));
+                }
 
-        tracker.logArtifact(runId, "trial.properties", properties(config.toParams()).getBytes(StandardCharsets.UTF_8));
-        tracker.logArtifact(runId, "epochs.csv", csv(result.epochs()).getBytes(StandardCharsets.UTF_8));
-        tracker.logArtifact(runId, "provenance.json", result.provenance().toJson().getBytes(StandardCharsets.UTF_8));
+                @Override
+                public void onEpoch(EpochMetrics m) {
+                    tracker.logMetrics(runId, RunNaming.metrics(m, System.currentTimeMillis()));
+                }
+            });
+        }
+
+        // The trial is trained: from here on a refused call is logged (and journaled under
+        // rejected/), never thrown, since a failed task would make Spark train it all again.
+        bookkeep(runId, "trial.properties", () -> tracker.logArtifact(runId, "trial.properties",
+                properties(config.toParams()).getBytes(StandardCharsets.UTF_8)));
+        bookkeep(runId, "epochs.csv", () -> tracker.logArtifact(runId, "epochs.csv", csv(result.epochs()).getBytes(StandardCharsets.UTF_8)));
+        bookkeep(runId, "provenance.json", () -> tracker.logArtifact(runId, "provenance.json",
+                result.provenance().toJson().getBytes(StandardCharsets.UTF_8)));
         Map<String, String> end = new LinkedHashMap<>();
         end.put(RunNaming.TAG_STATE, "done");
         end.put(RunNaming.TAG_STATUS, result.status().name());
         end.put(RunNaming.TAG_PARTITION, result.partition());
         if (result.status() != TrialStatus.FINISHED) {
-            end.put(RunNaming.TAG_FAILURE, result.message());
-            end.put(RunNaming.TAG_NOTE, "**" + result.status().name().toLowerCase(Locale.ROOT) + "**: " + result.message());
+            String note = "**" + result.status().name().toLowerCase(Locale.ROOT) + "**: " + result.message();
+            if (note.length() > MlflowLimits.TAG_VALUE) {
+                bookkeep(runId, FAILURE_ARTIFACT, () -> tracker.logArtifact(runId, FAILURE_ARTIFACT,
+                        result.message().getBytes(StandardCharsets.UTF_8)));
+            }
+            end.put(RunNaming.TAG_FAILURE, MlflowLimits.cut(result.message(), MlflowLimits.TAG_VALUE, FAILURE_ARTIFACT));
+            end.put(RunNaming.TAG_NOTE, MlflowLimits.cut(note, MlflowLimits.TAG_VALUE, FAILURE_ARTIFACT));
         }
-        tracker.setTags(runId, end);
-        tracker.finishRun(runId, result.status() == TrialStatus.FINISHED ? RunStatus.FINISHED : RunStatus.FAILED);
+        bookkeep(runId, "the final tags", () -> tracker.setTags(runId, end));
+        bookkeep(runId, "the final status", () -> tracker.finishRun(runId,
+                result.status() == TrialStatus.FINISHED ? RunStatus.FINISHED : RunStatus.FAILED));
 
         ResultRows.Context rc = new ResultRows.Context(task.sweepName(), task.sweepId(), task.trialIndex(), runId, task.runName());
         return new TrialOutcome(ResultRows.trial(rc, config, result), ResultRows.epochs(rc, config, result));
+    }
+
+    /** One call of the final bookkeeping: a refusal is a warning, not a failed task. */
+    private static void bookkeep(String runId, String what, Runnable call) {
+        try {
+            call.run();
+        } catch (TrackingException refused) {
+            LOG.log(System.Logger.Level.WARNING, () -> "MLflow refused " + what + " of run " + runId + " after the trial trained: "
+                    + refused.getMessage() + " (the trial's results are in the sweep's tables; the call is kept in the"
+                    + " tracking journal's rejected/ folder)");
+        }
     }
 
     /**
@@ -138,7 +185,12 @@ public final class TrialRunner {
             tracker.deleteRun(task.runId());
         }
         return SweepDriver.createTrialRun(tracker, task.experimentId(), task.parentRunId(), task.sweepName(), task.sweepId(),
-                task.trialIndex(), task.trialId(), task.runName(), task.params(), task.varied());
+                task.trialIndex(), task.trialId(), task.runName(), task.params(), task.varied(), task.sourceTags());
+    }
+
+    /** The partition the trainer resolved, from its canonical text ({@code [2,3]}). */
+    private static Partition resolved(String partition) {
+        return new Partition(((PartitionSpec.Explicit) PartitionSpec.parse(partition)).sizes());
     }
 
     private static List<Integer> gpus(TaskContext ctx) {
@@ -163,14 +215,16 @@ public final class TrialRunner {
         for (String k : RunNaming.EPOCH_METRICS) {
             sb.append(',').append(k);
         }
-        sb.append(",stage_busy,stage_reconstruction_error\n");
+        sb.append(",stage_busy,stage_reconstruction_error,stage_staleness_max,stage_staleness_mean\n");
         for (EpochMetrics m : epochs) {
             double[] v = RunNaming.values(m);
             sb.append(m.epoch());
             for (double x : v) {
                 sb.append(',').append(x);
             }
-            sb.append(',').append(join(m.stageBusy())).append(',').append(join(m.stageReconstructionError())).append('\n');
+            sb.append(',').append(join(m.stageBusy())).append(',').append(join(m.stageReconstructionError()))
+                    .append(',').append(join(Arrays.stream(m.stageStalenessMax()).asDoubleStream().toArray()))
+                    .append(',').append(join(m.stageStalenessMean())).append('\n');
         }
         return sb.toString();
     }

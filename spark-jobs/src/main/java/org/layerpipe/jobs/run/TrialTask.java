@@ -23,14 +23,17 @@ import java.util.Map;
  * @param trackingRetry how long one MLflow call is retried before it goes to the journal
  * @param journalWait   how long the task waits at its end for the server to take journaled calls
  * @param varied        the axis values of this trial (tags)
+ * @param sourceTags    MLflow's source tags of the sweep (type, name, user, commit), for a run the task re-creates
  */
 public record TrialTask(String sweepName, String sweepId, int trialIndex, String trialId, Map<String, String> params,
                         String runName, String runId, String experimentId, String parentRunId, String trackingUri,
-                        String journalDir, Duration trackingRetry, Duration journalWait, Map<String, String> varied)
+                        String journalDir, Duration trackingRetry, Duration journalWait, Map<String, String> varied,
+                        Map<String, String> sourceTags)
         implements Serializable {
 
     public TrialTask {
         params = new LinkedHashMap<>(params);
         varied = new LinkedHashMap<>(varied);
+        sourceTags = new LinkedHashMap<>(sourceTags);
     }
 }

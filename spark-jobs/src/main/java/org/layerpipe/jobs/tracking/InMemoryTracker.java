@@ -29,6 +29,7 @@ public final class InMemoryTracker implements Tracker {
     final Map<String, String> tags = new LinkedHashMap<>();
     final Map<String, Set<Metric>> metrics = new LinkedHashMap<>();
     final Map<String, byte[]> artifacts = new LinkedHashMap<>();
+    final Set<DatasetInput> inputs = new LinkedHashSet<>();
 
     Run(String id, String experimentId, String name) {
       this.id = id;
@@ -38,6 +39,7 @@ public final class InMemoryTracker implements Tracker {
   }
 
   private final Map<String, String> experiments = new LinkedHashMap<>();
+  private final Map<String, Map<String, String>> experimentTags = new HashMap<>();
   private final Map<String, Run> runs = new LinkedHashMap<>();
   private final AtomicLong ids = new AtomicLong();
 
@@ -50,6 +52,20 @@ public final class InMemoryTracker implements Tracker {
   }
 
   @Override
+  public synchronized void setExperimentTag(String experimentId, String key, String value) {
+    if (!experiments.containsValue(experimentId)) {
+      throw new MlflowApiException("no experiment with id " + experimentId, 404, "RESOURCE_DOES_NOT_EXIST");
+    }
+    experimentTags.computeIfAbsent(experimentId, k -> new LinkedHashMap<>())
+        .put(key, MlflowLimits.cut(value, MlflowLimits.EXPERIMENT_TAG_VALUE));
+  }
+
+  /** The tags of an experiment. */
+  public synchronized Map<String, String> experimentTags(String experimentId) {
+    return Map.copyOf(experimentTags.getOrDefault(experimentId, Map.of()));
+  }
+
+  @Override
   public synchronized String createRun(String experimentId, String runName, Map<String, String> tags, String parentRunId) {
     if (!experiments.containsValue(experimentId)) {
       throw new MlflowApiException("no experiment with id " + experimentId, 404, "RESOURCE_DOES_NOT_EXIST");
@@ -57,7 +73,7 @@ public final class InMemoryTracker implements Tracker {
     String id = String.format("run%06d", ids.incrementAndGet());
     Run run = new Run(id, experimentId, Objects.requireNonNull(runName, "run name"));
     if (tags != null) {
-      run.tags.putAll(tags);
+      tags.forEach((k, v) -> run.tags.put(k, MlflowLimits.cut(v, MlflowLimits.TAG_VALUE)));
     }
     run.tags.put(RUN_NAME_TAG, runName);
     if (parentRunId != null) {
@@ -70,14 +86,17 @@ public final class InMemoryTracker implements Tracker {
   @Override
   public synchronized void logParams(String runId, Map<String, String> params) {
     Run run = run(runId);
+    Map<String, String> cut = new LinkedHashMap<>();
+    params.forEach((k, v) -> cut.put(k, MlflowLimits.cut(Objects.requireNonNull(v, () -> "value of param " + k),
+        MlflowLimits.PARAM_VALUE)));
     // Check all first: MLflow rejects a batch with a conflict as a whole.
-    params.forEach((k, v) -> {
+    cut.forEach((k, v) -> {
       String old = run.params.get(k);
       if (old != null && !old.equals(v)) {
         throw new ParamConflictException(runId, k, old, v);
       }
     });
-    params.forEach((k, v) -> run.params.put(k, Objects.requireNonNull(v, () -> "value of param " + k)));
+    run.params.putAll(cut);
   }
 
   @Override
@@ -90,7 +109,18 @@ public final class InMemoryTracker implements Tracker {
 
   @Override
   public synchronized void setTags(String runId, Map<String, String> tags) {
-    run(runId).tags.putAll(tags);
+    Run run = run(runId);
+    tags.forEach((k, v) -> run.tags.put(k, MlflowLimits.cut(v, MlflowLimits.TAG_VALUE)));
+  }
+
+  @Override
+  public synchronized void logInputs(String runId, List<DatasetInput> inputs) {
+    run(runId).inputs.addAll(inputs);
+  }
+
+  /** The dataset inputs of a run, in logging order. */
+  public synchronized List<DatasetInput> inputs(String runId) {
+    return List.copyOf(run(runId).inputs);
   }
 
   @Override

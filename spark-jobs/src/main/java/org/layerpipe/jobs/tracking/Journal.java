@@ -181,7 +181,8 @@ final class Journal implements AutoCloseable {
     try {
       Path rejected = dir.resolve("rejected");
       Files.createDirectories(rejected);
-      writeLine(rejected.resolve(file(entry.runId()).getFileName()), entry.json().deepCopy().put("error", reason));
+      ObjectNode line = entry.json().deepCopy().put("op", entry.op()).put("run", entry.runId()).put("error", reason);
+      writeLine(rejected.resolve(file(entry.runId()).getFileName()), line);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write to " + dir.resolve("rejected"), e);
     }
@@ -204,6 +205,13 @@ final class Journal implements AutoCloseable {
     ArrayNode array = json.putArray("metrics");
     metrics.forEach(m -> array.add(MlflowRestTracker.metricJson(m)));
     return new Entry("metrics", runId, json);
+  }
+
+  static Entry inputs(String runId, List<DatasetInput> inputs) {
+    ObjectNode json = MlflowHttp.JSON.createObjectNode();
+    ArrayNode array = json.putArray("inputs");
+    inputs.forEach(i -> array.add(MlflowRestTracker.inputJson(i)));
+    return new Entry("inputs", runId, json);
   }
 
   static Entry params(String runId, Map<String, String> params) {
@@ -232,6 +240,11 @@ final class Journal implements AutoCloseable {
         List<Metric> metrics = new ArrayList<>();
         j.path("metrics").forEach(m -> metrics.add(MlflowRestTracker.metric(m)));
         tracker.logMetrics(e.runId(), metrics);
+      }
+      case "inputs" -> {
+        List<DatasetInput> inputs = new ArrayList<>();
+        j.path("inputs").forEach(i -> inputs.add(MlflowRestTracker.input(i)));
+        tracker.logInputs(e.runId(), inputs);
       }
       case "params" -> tracker.logParams(e.runId(), map(j.path("params")));
       case "tags" -> tracker.setTags(e.runId(), map(j.path("tags")));

@@ -25,8 +25,10 @@ import java.util.function.Supplier;
  *
  * <p>The journal survives a crash: a new JournalingTracker over the same directory replays
  * what is left. Calls the server rejects on replay (for instance a param conflict) are kept in
- * {@code rejected/} with the reason. Calls that must return an answer ({@link #experimentId},
- * {@link #createRun}, reads) go to the server and fail as usual when it is down.
+ * {@code rejected/} with the reason, and so are logging calls the server refuses when first made
+ * (they still throw, so the caller decides whether a refusal matters). Calls that must return an
+ * answer ({@link #experimentId}, {@link #createRun}, reads) go to the server and fail as usual
+ * when it is down.
  */
 public final class JournalingTracker implements Tracker {
 
@@ -131,6 +133,12 @@ public final class JournalingTracker implements Tracker {
   }
 
   @Override
+  public void logInputs(String runId, List<DatasetInput> inputs) {
+    List<DatasetInput> copy = List.copyOf(inputs);
+    log(runId, () -> Journal.inputs(runId, copy), () -> delegate.logInputs(runId, copy));
+  }
+
+  @Override
   public void logParams(String runId, Map<String, String> params) {
     Map<String, String> copy = new LinkedHashMap<>(params);
     log(runId, () -> Journal.params(runId, copy), () -> delegate.logParams(runId, copy));
@@ -178,6 +186,10 @@ public final class JournalingTracker implements Tracker {
       markDown();
       LOG.log(System.Logger.Level.WARNING, () -> e.getMessage() + "; journaling tracking calls in " + journal.dir()
           + " until it answers again");
+    } catch (TrackingException refused) {
+      // Kept for a person to look at, as on replay; nothing a retry would fix.
+      journal.reject(entry.get(), String.valueOf(refused.getMessage()));
+      throw refused;
     }
   }
 
@@ -198,6 +210,12 @@ public final class JournalingTracker implements Tracker {
   public String experimentId(String name) {
     maybeFlush();
     return delegate.experimentId(name);
+  }
+
+  @Override
+  public void setExperimentTag(String experimentId, String key, String value) {
+    maybeFlush();
+    delegate.setExperimentTag(experimentId, key, value);
   }
 
   @Override

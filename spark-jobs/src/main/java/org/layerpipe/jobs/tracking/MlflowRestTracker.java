@@ -80,6 +80,16 @@ public final class MlflowRestTracker implements Tracker {
     return id;
   }
 
+  @Override
+  public void setExperimentTag(String experimentId, String key, String value) {
+    requireText("experiment id", experimentId);
+    ObjectNode body = MlflowHttp.JSON.createObjectNode()
+        .put("experiment_id", experimentId)
+        .put("key", requireKey("experiment tag", key))
+        .put("value", MlflowLimits.cut(requireValue("experiment tag", key, value), MlflowLimits.EXPERIMENT_TAG_VALUE));
+    http.post("experiments/set-experiment-tag", body);
+  }
+
   private Optional<String> findExperiment(String name) {
     try {
       JsonNode exp = http.get("experiments/get-by-name", Map.of("experiment_name", name)).path("experiment");
@@ -153,7 +163,8 @@ public final class MlflowRestTracker implements Tracker {
   public void logParams(String runId, Map<String, String> params) {
     requireText("run id", runId);
     List<ObjectNode> entries = new ArrayList<>();
-    params.forEach((k, v) -> entries.add(keyValue(requireKey("param", k), requireValue("param", k, v))));
+    params.forEach((k, v) -> entries.add(keyValue(requireKey("param", k),
+        MlflowLimits.cut(requireValue("param", k, v), MlflowLimits.PARAM_VALUE))));
     for (List<ObjectNode> batch : split(entries, MAX_PARAMS_PER_BATCH, "param")) {
       ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
       body.putArray("params").addAll(batch);
@@ -198,12 +209,50 @@ public final class MlflowRestTracker implements Tracker {
   public void setTags(String runId, Map<String, String> tags) {
     requireText("run id", runId);
     List<ObjectNode> entries = new ArrayList<>();
-    tags.forEach((k, v) -> entries.add(keyValue(requireKey("tag", k), requireValue("tag", k, v))));
+    tags.forEach((k, v) -> entries.add(tagJson(k, v)));
     for (List<ObjectNode> batch : split(entries, MAX_TAGS_PER_BATCH, "tag")) {
       ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
       body.putArray("tags").addAll(batch);
       http.post("runs/log-batch", body);
     }
+  }
+
+  @Override
+  public void logInputs(String runId, List<DatasetInput> inputs) {
+    requireText("run id", runId);
+    if (inputs.isEmpty()) {
+      return;
+    }
+    ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
+    ArrayNode datasets = body.putArray("datasets");
+    for (DatasetInput in : inputs) {
+      datasets.add(inputJson(in));
+    }
+    http.post("runs/log-inputs", body);
+  }
+
+  static ObjectNode inputJson(DatasetInput in) {
+    ObjectNode input = MlflowHttp.JSON.createObjectNode();
+    input.putArray("tags").add(keyValue(DatasetInput.CONTEXT_TAG, in.context()));
+    input.putObject("dataset")
+        .put("name", in.name())
+        .put("digest", in.digest())
+        .put("source_type", in.sourceType())
+        .put("source", in.source())
+        .put("profile", in.profile());
+    return input;
+  }
+
+  static DatasetInput input(JsonNode node) {
+    JsonNode d = node.path("dataset");
+    String context = "";
+    for (JsonNode tag : node.path("tags")) {
+      if (DatasetInput.CONTEXT_TAG.equals(tag.path("key").asText())) {
+        context = tag.path("value").asText();
+      }
+    }
+    return new DatasetInput(d.path("name").asText(), d.path("digest").asText(), d.path("source_type").asText(),
+        d.path("source").asText(), d.path("profile").asText(), context);
   }
 
   @Override
@@ -414,9 +463,14 @@ public final class MlflowRestTracker implements Tracker {
   private static ArrayNode keyValues(List<Map.Entry<String, String>> entries) {
     ArrayNode array = MlflowHttp.JSON.createArrayNode();
     for (Map.Entry<String, String> e : entries) {
-      array.add(keyValue(requireKey("tag", e.getKey()), requireValue("tag", e.getKey(), e.getValue())));
+      array.add(tagJson(e.getKey(), e.getValue()));
     }
     return array;
+  }
+
+  /** A tag as the server takes it: its value cut to MLflow's limit, so a long text never fails a batch. */
+  private static ObjectNode tagJson(String key, String value) {
+    return keyValue(requireKey("tag", key), MlflowLimits.cut(requireValue("tag", key, value), MlflowLimits.TAG_VALUE));
   }
 
   private static Map<String, String> toMap(List<Map.Entry<String, String>> entries) {

@@ -20,6 +20,9 @@ public interface Tracker extends AutoCloseable {
   /** Id of the experiment called {@code name}, created if it does not exist yet. */
   String experimentId(String name);
 
+  /** Sets a tag of an experiment (e.g. {@code mlflow.experimentKind}); the value is cut to MLflow's limit. */
+  void setExperimentTag(String experimentId, String key, String value);
+
   /**
    * Starts a RUNNING run and returns its id. Sets {@value #RUN_NAME_TAG} and, when
    * {@code parentRunId} is not null, {@value #PARENT_RUN_ID_TAG} (the run is then a child run).
@@ -35,8 +38,17 @@ public interface Tracker extends AutoCloseable {
   /** Logs metric values; logging the same key, value, timestamp and step twice is harmless. */
   void logMetrics(String runId, List<Metric> metrics);
 
-  /** Sets tags, replacing the values of keys that exist. */
+  /**
+   * Sets tags, replacing the values of keys that exist. Values longer than MLflow's limit are
+   * cut with a marker ({@link MlflowLimits#cut}); params likewise.
+   */
   void setTags(String runId, Map<String, String> tags);
+
+  /**
+   * Records the data sets the run used (MLflow's dataset inputs). Logging the same data set
+   * (name and digest) and context again is harmless.
+   */
+  void logInputs(String runId, List<DatasetInput> inputs);
 
   /** Stores {@code content} as the artifact at {@code path} (relative, '/'-separated) of the run. */
   void logArtifact(String runId, String path, byte[] content);

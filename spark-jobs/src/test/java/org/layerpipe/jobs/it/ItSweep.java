@@ -61,9 +61,17 @@ final class ItSweep {
 
     /** A sweep file of src/test/resources/sweeps, its name line replaced by a unique name. */
     static ItSweep fromResource(Path dir, String resource) {
+        return fromResource(dir, resource, null);
+    }
+
+    /** {@link #fromResource(Path, String)} logging to {@code experiment} instead of the file's (null: the file's). */
+    static ItSweep fromResource(Path dir, String resource, String experiment) {
         try (InputStream in = ItSweep.class.getResourceAsStream("/sweeps/" + resource)) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             String prefix = SweepParser.parse(resource, text).name();
+            if (experiment != null) {
+                text = text.replaceFirst("(?m)^experiment:.*$", "experiment: " + experiment);
+            }
             return write(dir, prefix, text.replaceFirst("(?m)^name:.*$", "name: \\${name}"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -124,6 +132,20 @@ final class ItSweep {
     /** Column names and types, in order (nullability and metadata aside). */
     private static List<String> describe(StructType schema) {
         return Arrays.stream(schema.fields()).map(f -> f.name() + ": " + f.dataType().simpleString()).toList();
+    }
+
+    /** Every file under {@code dir} with its text, for assertion messages. */
+    static String readTree(Path dir) {
+        StringBuilder sb = new StringBuilder();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text = Files.readString(f);
+                sb.append(f).append(":\n").append(text, 0, Math.min(text.length(), 2000)).append('\n');
+            }
+        } catch (IOException e) {
+            sb.append("(cannot read ").append(dir).append(": ").append(e.getMessage()).append(')');
+        }
+        return sb.toString();
     }
 
     static void assertContains(String text, String part) {

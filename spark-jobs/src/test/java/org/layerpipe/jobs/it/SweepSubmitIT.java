@@ -51,7 +51,9 @@ class SweepSubmitIT {
     void aSweepOnTheClusterLogsEveryTrialAndWritesItsTables() throws Exception {
         String uri = ItEnvironment.trackingUri();
         MlflowRestTracker mlflow = ItEnvironment.mlflow(uri);
-        ItSweep sweep = ItSweep.fromResource(dir, "tiny.yaml"); // 4 trials, 2 epochs; lr 1e12 diverges
+        // 4 trials (sequential, layerpipe2, 1f1b, and layerpipe2 with lr 1e12, which diverges), 2 epochs;
+        // an experiment of its own, so the UI's runs table shows this sweep's runs and no others
+        ItSweep sweep = ItSweep.fromResource(dir, "tiny.yaml", "it-submit-" + java.util.UUID.randomUUID().toString().substring(0, 8));
         Path output = dir.resolve("out");
         SparkSubmit submit = new SparkSubmit(ItEnvironment.masterUrl())
                 .conf("spark.executor.cores", "1").conf("spark.task.cpus", "1")
@@ -59,13 +61,17 @@ class SweepSubmitIT {
 
         SparkSubmit.Result first = submit.run("submit-first", Duration.ofMinutes(4));
         assertEquals(0, first.exitCode(), () -> "spark-submit failed (" + first.log() + "):\n" + first.tail());
-        assertContains(first.output(), "2 of 4 trials finished");
+        assertContains(first.output(), "3 of 4 trials finished");
 
         List<RunInfo> parents = sweep.parentRuns(mlflow);
         assertEquals(1, parents.size(), "one parent run per sweep");
         RunInfo parent = parents.get(0);
         assertEquals(RunStatus.FINISHED, parent.status());
-        assertEquals("2", parent.tags().get("layerpipe.trials_finished"));
+        assertEquals("3", parent.tags().get("layerpipe.trials_finished"));
+        assertEquals(3.0, parent.latestMetrics().get("trials_finished"), "the summary as metrics");
+        assertEquals(1.0, parent.latestMetrics().get("trials_failed"));
+        assertTrue(parent.latestMetrics().get("best_test_accuracy") >= parent.latestMetrics().get("mean_test_accuracy"), parent.latestMetrics().toString());
+        sweep.spec.base().forEach((k, v) -> assertEquals(v, parent.params().get(k), "base setting " + k + " as a param of the sweep's run"));
 
         Map<String, List<RunInfo>> runs = sweep.trialRuns(mlflow);
         assertEquals(sweep.trials.size(), runs.size(), "a child run for every trial");
@@ -78,6 +84,7 @@ class SweepSubmitIT {
             runIds.put(t.trialId(), run.runId());
             assertEquals(parent.runId(), run.parentRunId(), "child of the sweep's run (mlflow.parentRunId)");
             assertEquals(t.config().toParams(), run.params(), "every setting of the trial is a param");
+            assertEquals("0", run.tags().get(RunNaming.TAG_ATTEMPT), "the trial ran once: no task failed and was retried");
             boolean diverges = t.config().optimizer().lr() > 1e6;
             if (diverges) {
                 assertEquals(RunStatus.FAILED, run.status());
@@ -97,13 +104,16 @@ class SweepSubmitIT {
             assertEquals(1 + (diverges ? 0 : t.config().epochs()), csv.strip().split("\n").length, csv);
             JsonNode provenance = new ObjectMapper().readTree(artifact(uri, experimentId, run.runId(), "provenance.json"));
             assertTrue(provenance.isObject() && provenance.size() > 0, provenance.toString());
+            assertDelays(mlflow, t, run, artifact(uri, experimentId, run.runId(), "delays.txt"), diverges);
         }
+        assertUiShowsTheSweep(first.output(), sweep, parent, runs);
+        assertPythonClientSeesInputsAndSource(uri, parent, runs);
         assertTables(output, sweep, runIds, epochs);
 
         // Again: finished trials are found in MLflow, not run again; the tables are complete anyway.
         SparkSubmit.Result second = submit.run("submit-again", Duration.ofMinutes(4));
         assertEquals(0, second.exitCode(), () -> "second spark-submit failed (" + second.log() + "):\n" + second.tail());
-        assertContains(second.output(), "2 trial(s) already finished in MLflow: skipped");
+        assertContains(second.output(), "3 trial(s) already finished in MLflow: skipped");
         assertEquals(List.of(parent.runId()), sweep.parentRuns(mlflow).stream().map(RunInfo::runId).toList());
         Map<String, List<RunInfo>> again = sweep.trialRuns(mlflow);
         for (Trial t : sweep.trials) {
@@ -127,6 +137,105 @@ class SweepSubmitIT {
         SparkSubmit.Result exportRun = export.run("export-runs", Duration.ofMinutes(3));
         assertEquals(0, exportRun.exitCode(), () -> "ExportRuns failed (" + exportRun.log() + "):\n" + exportRun.tail());
         assertSameTables(output, exported);
+    }
+
+    /**
+     * The schedule's own delays are published (tag, delays.txt) and measured: per epoch the largest
+     * staleness is the nominal delay (SEQUENTIAL 0, LAYERPIPE2 2S, 1F1B S), and the mean is what the
+     * pipeline fill gives, {@code Σ_j min(j, delay) / units}.
+     */
+    private static void assertDelays(MlflowRestTracker mlflow, Trial t, RunInfo run, String delaysTxt, boolean diverges) {
+        int[] delays = t.config().schedule().stageDelays(t.config().partition().resolve(4, null)); // mlp [16]: 4 blocks
+        int[] expected = switch (t.config().schedule()) {
+            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH -> new int[] {0, 0};
+            case LAYERPIPE2 -> new int[] {2, 0};
+            case ONE_F_ONE_B -> new int[] {1, 0};
+        };
+        assertEquals(java.util.Arrays.toString(expected), java.util.Arrays.toString(delays), "the one delay rule");
+        assertEquals(java.util.Arrays.toString(expected).replace(" ", ""), run.tags().get(RunNaming.TAG_STAGE_DELAYS), run.name());
+        List<String> rows = delaysTxt.lines().skip(1).toList();
+        assertEquals(4, rows.size(), delaysTxt);
+        for (String row : rows) {
+            String[] cols = row.split("\\|");
+            assertEquals(expected[Integer.parseInt(cols[1].trim())], Integer.parseInt(cols[3].trim()), run.name() + ":\n" + delaysTxt);
+        }
+        if (diverges) {
+            return;
+        }
+        int units = t.config().data().trainLimit() / t.config().batchSize();
+        for (int s = 0; s < expected.length; s++) {
+            double sum = 0;
+            for (int j = 0; j < units; j++) {
+                sum += Math.min(j, expected[s]);
+            }
+            List<org.layerpipe.jobs.tracking.Metric> max = mlflow.metricHistory(run.runId(), RunNaming.STALENESS_MAX + s);
+            List<org.layerpipe.jobs.tracking.Metric> mean = mlflow.metricHistory(run.runId(), RunNaming.STALENESS_MEAN + s);
+            assertEquals(t.config().epochs(), max.size(), run.name() + " stage " + s);
+            for (int e = 0; e < max.size(); e++) {
+                assertEquals(expected[s], max.get(e).value(), run.name() + " measured max staleness, stage " + s + " epoch " + (e + 1));
+                assertEquals(sum / units, mean.get(e).value(), 1e-12, run.name() + " measured mean staleness, stage " + s);
+            }
+        }
+    }
+
+    /**
+     * The links the sweep printed, opened in headless Chromium: the runs view shows the sweep's
+     * run (not MLflow 3's GenAI view, which lists no runs), and the sweep run's page names every child.
+     */
+    private static void assertUiShowsTheSweep(String output, ItSweep sweep, RunInfo parent, Map<String, List<RunInfo>> runs)
+            throws Exception {
+        String runsView = printedLink(output, "MLflow UI: ");
+        String runPage = printedLink(output, "sweep run: ");
+        assertTrue(runsView.endsWith("/runs?workflowType=machine_learning"), runsView);
+        assertTrue(runPage.endsWith("/runs/" + parent.runId()), runPage);
+        assertContains(Chromium.render(runsView), ">" + sweep.name() + "<");
+        String page = Chromium.render(runPage);
+        assertContains(page, sweep.name());
+        for (List<RunInfo> forTrial : runs.values()) {
+            assertContains(page, forTrial.get(0).name());
+        }
+    }
+
+    private static String printedLink(String output, String prefix) {
+        return output.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).trim()).findFirst()
+                .orElseThrow(() -> new AssertionError("no line '" + prefix + "…' in the sweep's output:\n" + output));
+    }
+
+    /** MLflow's own Python client reads the dataset inputs and the source tags the Java client wrote. */
+    private static void assertPythonClientSeesInputsAndSource(String uri, RunInfo parent, Map<String, List<RunInfo>> runs)
+            throws Exception {
+        RunInfo child = runs.values().iterator().next().get(0);
+        String script = """
+                import json, sys
+                from mlflow import MlflowClient
+                c = MlflowClient()
+                r = c.get_run(sys.argv[1])
+                p = c.get_run(sys.argv[2])
+                e = c.get_experiment(r.info.experiment_id)
+                print(json.dumps({
+                    "inputs": sorted([d.dataset.name, d.dataset.digest, d.dataset.source_type, json.loads(d.dataset.profile)["num_rows"],
+                                      [t.value for t in d.tags if t.key == "mlflow.data.context"][0]] for d in r.inputs.dataset_inputs),
+                    "source": [r.data.tags.get("mlflow.source.type"), r.data.tags.get("mlflow.source.name"), r.data.tags.get("mlflow.user")],
+                    "parent_source": p.data.tags.get("mlflow.source.type"),
+                    "kind": e.tags.get("mlflow.experimentKind")}))
+                """;
+        ProcessBuilder pb = new ProcessBuilder(ItEnvironment.python().toString(), "-c", script, child.runId(), parent.runId());
+        pb.environment().put("MLFLOW_TRACKING_URI", uri);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), "python did not finish");
+        assertEquals(0, p.exitValue(), out);
+        JsonNode json = new ObjectMapper().readTree(out.lines().reduce((a, b) -> b).orElse("{}"));
+        assertEquals("[[\"synthetic-test\",\"" + json.at("/inputs/0/1").asText() + "\",\"code\",128,\"test\"],"
+                + "[\"synthetic-train\",\"" + json.at("/inputs/1/1").asText() + "\",\"code\",256,\"training\"]]",
+                json.get("inputs").toString(), out);
+        assertEquals(16, json.at("/inputs/0/1").asText().length(), "digest of the examples");
+        assertEquals("JOB", json.at("/source/0").asText(), out);
+        assertTrue(json.at("/source/1").asText().startsWith("layerpipe sweep "), out);
+        assertEquals(System.getProperty("user.name"), json.at("/source/2").asText(), out);
+        assertEquals("JOB", json.get("parent_source").asText(), out);
+        assertEquals("custom_model_development", json.get("kind").asText(), out);
     }
 
     /** Same trials, runs, statuses and final metrics; same epoch rows with the same test metrics. */

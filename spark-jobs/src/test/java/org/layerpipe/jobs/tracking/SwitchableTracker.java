@@ -62,6 +62,18 @@ final class SwitchableTracker implements Tracker {
   }
 
   @Override
+  public void setExperimentTag(String experimentId, String key, String value) {
+    check();
+    store.setExperimentTag(experimentId, key, value);
+  }
+
+  @Override
+  public void logInputs(String runId, List<DatasetInput> inputs) {
+    check();
+    store.logInputs(runId, inputs);
+  }
+
+  @Override
   public void logArtifact(String runId, String path, byte[] content) {
     check();
     store.logArtifact(runId, path, content);
