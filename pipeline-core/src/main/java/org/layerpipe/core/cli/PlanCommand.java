@@ -20,6 +20,7 @@ import org.layerpipe.core.plan.Simulation;
 import org.layerpipe.core.plan.Simulator;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.text.Table;
 import org.layerpipe.core.train.ModelConfig;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.weights.WeightMemory;
@@ -183,7 +184,7 @@ public final class PlanCommand {
                 out.println(Schedule.generate(kind, r.devices(), 3 * m, m).grid());
             }
         }
-        out.print(table.render());
+        out.print(table.aligned());
         out.println("\nbubble: idle share of device time in steady state (GPipe's flush, the stages' imbalance); staleness:"
                 + " updates between a unit's forward and backward per stage; weight columns: history bytes beyond the"
                 + " current weights (float), all stages together.");

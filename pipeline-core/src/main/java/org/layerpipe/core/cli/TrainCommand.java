@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.layerpipe.core.nd4j.Nd4jBackend;
+import org.layerpipe.core.text.Table;
 import org.layerpipe.core.train.BackendUnavailableException;
 import org.layerpipe.core.train.EpochMetrics;
 import org.layerpipe.core.train.PipelineTrainer;
@@ -134,9 +135,9 @@ public final class TrainCommand {
                     String.format(Locale.ROOT, "%.2f", m.pipelineEfficiency()), WeightMemory.human(m.historyBytes()),
                     WeightMemory.human(m.activationBytes()), Double.isNaN(m.reconstructionError()) ? "-" : f4(m.reconstructionError()));
             if (epochs++ == 0) {
-                out.print(table.header());
+                out.print(table.alignedHeader());
             }
-            out.println(table.line(epochs));
+            out.println(table.alignedLine(epochs));
         }
 
         private static String f4(double v) {

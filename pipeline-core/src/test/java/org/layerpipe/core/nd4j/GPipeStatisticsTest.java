@@ -2,7 +2,6 @@ package org.layerpipe.core.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -38,16 +37,9 @@ class GPipeStatisticsTest {
         int minibatches = 8;
         int m = 4;
         TestModels.Data data = TestModels.data(model, minibatches, 6, 8, DataType.DOUBLE);
-        List<INDArray> inputs = new ArrayList<>();
-        List<INDArray> labels = new ArrayList<>();
-        for (int j = 0; j < minibatches; j++) {
-            for (int k = 0; k < m; k++) {
-                inputs.add(data.input(j));
-                labels.add(data.labels(j));
-            }
-        }
+        TestModels.Data copies = TestModels.microbatchCopies(data, minibatches, m);
         INDArray sequential = train(model, partition, ScheduleKind.SEQUENTIAL, minibatches, 1, data);
-        INDArray gpipe = train(model, partition, ScheduleKind.GPIPE, minibatches, m, new TestModels.Data(inputs, labels));
+        INDArray gpipe = train(model, partition, ScheduleKind.GPIPE, minibatches, m, copies);
         double diff = TestModels.maxAbsDiff(sequential, gpipe);
         assertTrue(diff <= 1e-10, "max |W_gpipe − W_sequential| = " + diff);
     }
@@ -70,18 +62,11 @@ class GPipeStatisticsTest {
         Partition partition = Partition.of(2, 2, 2);
         int minibatches = 6;
         TestModels.Data data = TestModels.data(model, minibatches, 8, 11, DataType.DOUBLE);
-        List<INDArray> inputs = new ArrayList<>();
-        List<INDArray> labels = new ArrayList<>();
-        for (int j = 0; j < minibatches; j++) {
-            for (int k = 0; k < m; k++) {
-                inputs.add(data.input(j));
-                labels.add(data.labels(j));
-            }
-        }
+        TestModels.Data copies = TestModels.microbatchCopies(data, minibatches, m);
         INDArray initial = Nd4j.concat(0, Nd4jLayers.initialParameters(model, DataType.DOUBLE, 3).stream()
                 .map(a -> a.reshape(a.length())).toArray(INDArray[]::new));
         INDArray sequential = train(model, partition, ScheduleKind.SEQUENTIAL, minibatches, 1, data);
-        INDArray gpipe = train(model, partition, ScheduleKind.GPIPE, minibatches, m, new TestModels.Data(inputs, labels));
+        INDArray gpipe = train(model, partition, ScheduleKind.GPIPE, minibatches, m, copies);
 
         // The batch norm block's parameters are gamma, beta, running mean, running log10 std (16 each).
         long offset = model.parameterCounts()[0];

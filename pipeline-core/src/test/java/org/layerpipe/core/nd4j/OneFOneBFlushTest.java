@@ -2,9 +2,6 @@ package org.layerpipe.core.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import org.layerpipe.core.execution.ConcurrentExecutor;
 import org.layerpipe.core.execution.LearningRate;
@@ -33,15 +30,7 @@ class OneFOneBFlushTest {
         Partition partition = Partition.of(2, 3, 3);
         int m = 4;
         TestModels.Data data = TestModels.data(model, MINIBATCHES, 6, 8, DataType.DOUBLE);
-        List<INDArray> inputs = new ArrayList<>();
-        List<INDArray> labels = new ArrayList<>();
-        for (int j = 0; j < MINIBATCHES; j++) {
-            for (int k = 0; k < m; k++) {
-                inputs.add(data.input(j));
-                labels.add(data.labels(j));
-            }
-        }
-        TestModels.Data copies = new TestModels.Data(inputs, labels);
+        TestModels.Data copies = TestModels.microbatchCopies(data, MINIBATCHES, m);
         INDArray sequential = train(model, partition, ScheduleKind.SEQUENTIAL, 1, data, false);
         for (boolean concurrent : new boolean[] {false, true}) {
             INDArray flush = train(model, partition, ScheduleKind.ONE_F_ONE_B_FLUSH, m, copies, concurrent);

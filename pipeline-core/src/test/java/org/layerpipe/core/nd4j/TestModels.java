@@ -63,6 +63,23 @@ final class TestModels {
         return new Data(inputs, labels);
     }
 
+    /**
+     * Each of the first {@code minibatches} units of {@code data} repeated {@code m} times in a row:
+     * as microbatches they give that minibatch's mean gradient, so a synchronous microbatched
+     * schedule must train exactly like SEQUENTIAL on {@code data}.
+     */
+    static Data microbatchCopies(Data data, int minibatches, int m) {
+        List<INDArray> inputs = new ArrayList<>();
+        List<INDArray> labels = new ArrayList<>();
+        for (int j = 0; j < minibatches; j++) {
+            for (int k = 0; k < m; k++) {
+                inputs.add(data.input(j));
+                labels.add(data.labels(j));
+            }
+        }
+        return new Data(inputs, labels);
+    }
+
     record Data(List<INDArray> inputs, List<INDArray> labels) implements UnitSource<INDArray> {
         @Override
         public INDArray input(int unit) {

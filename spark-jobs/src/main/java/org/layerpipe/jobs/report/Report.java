@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.layerpipe.core.text.Table;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.TrialRow;
 

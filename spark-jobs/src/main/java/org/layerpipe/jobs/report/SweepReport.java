@@ -3,6 +3,7 @@ package org.layerpipe.jobs.report;
 import java.util.List;
 import java.util.Locale;
 
+import org.layerpipe.core.text.Table;
 import org.layerpipe.jobs.results.TrialRow;
 import org.layerpipe.jobs.run.TrialOutcome;
 
