@@ -28,6 +28,7 @@ import org.layerpipe.core.nd4j.Nd4jLayers;
 import org.layerpipe.core.nd4j.Nd4jPipeline;
 import org.layerpipe.core.partition.BalancedPartitioner;
 import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.plan.BlockCosts;
 import org.layerpipe.core.plan.Link;
 import org.layerpipe.core.plan.Simulation;
 import org.layerpipe.core.plan.Simulator;
@@ -127,13 +128,7 @@ public final class Measure {
      * stages share memory) and the planner's update estimate.
      */
     static Measurement prediction(ModelSpec spec, Partition partition, double[] profiled, int profileBatch, int batch, int steps) {
-        double[] f = new double[profiled.length];
-        double[] b = new double[profiled.length];
-        for (int k = 0; k < profiled.length; k++) {
-            f[k] = profiled[k] / profileBatch / 3;
-            b[k] = 2 * f[k];
-        }
-        StageCosts costs = StageCosts.of(spec, partition, f, b, batch, 4);
+        StageCosts costs = StageCosts.of(spec, partition, BlockCosts.profiled(profiled, profileBatch), batch, 4);
         Simulation sim = Simulator.run(Schedule.generate(ScheduleKind.LAYERPIPE2, partition.numStages(), Math.max(steps, 4), 1), costs,
                 Link.NONE);
         double seconds = sim.secondsPerMinibatch();

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.nd4j.BlockProfiler;
+import org.layerpipe.core.plan.BlockCosts;
 import org.layerpipe.core.plan.ChromeTrace;
 import org.layerpipe.core.plan.Link;
 import org.layerpipe.core.plan.PartitionSearch;
@@ -148,7 +149,9 @@ public final class PlanCommand {
     }
 
     static void plan(Request r, PrintStream out) throws IOException {
-        double[][] blockCosts = r.measured() ? measured(r.model(), r.batchSize()) : estimated(r.model(), r.deviceTflops());
+        BlockCosts blockCosts = r.measured()
+                ? BlockCosts.profiled(BlockProfiler.profile(r.model(), r.batchSize(), DataType.FLOAT, 1), r.batchSize())
+                : BlockCosts.estimated(r.model(), r.deviceTflops());
         out.printf(Locale.ROOT, "%s on %d devices, batch %d, %s block costs%s, link %.0f Gbit/s + %.0f µs%n%n", r.model().name(),
                 r.devices(), r.batchSize(), r.measured() ? "measured (this machine)" : "estimated",
                 r.measured() ? "" : String.format(Locale.ROOT, " (%.1f TFLOP/s per device)", r.deviceTflops()),
@@ -157,7 +160,7 @@ public final class PlanCommand {
                 "LATEST", "STASH", "EMA");
         for (ScheduleKind kind : r.schedules()) {
             PartitionSearch.Plan plan = PartitionSearch.best(r.model(), kind, r.devices(), r.microbatches(), r.batchSize(),
-                    blockCosts[0], blockCosts[1], r.link());
+                    blockCosts, r.link());
             Simulation sim = plan.simulation();
             long[] params = r.model().parameterCounts();
             List<String> staleness = new ArrayList<>();
@@ -188,32 +191,6 @@ public final class PlanCommand {
         out.println("\nbubble: idle share of device time in steady state (GPipe's flush, the stages' imbalance); staleness:"
                 + " updates between a unit's forward and backward per stage; weight columns: history bytes beyond the"
                 + " current weights (float), all stages together.");
-    }
-
-    /** Per block, seconds per example forward and backward, from its multiply-adds (a MAC-free block counts one per output value). */
-    static double[][] estimated(ModelSpec model, double tflops) {
-        double[] macs = model.estimatedCosts();
-        List<Shape> shapes = model.shapes();
-        double[] f = new double[macs.length];
-        double[] b = new double[macs.length];
-        for (int k = 0; k < macs.length; k++) {
-            double work = Math.max(macs[k], shapes.get(k + 1).size());
-            f[k] = 2 * work / (tflops * 1e12);
-            b[k] = 2 * f[k]; // input and weight gradients: twice the forward's work
-        }
-        return new double[][] {f, b};
-    }
-
-    /** Per block, seconds per example: the block profiler's forward + backward, split 1 : 2 (it does not time them apart). */
-    static double[][] measured(ModelSpec model, int batch) {
-        double[] total = BlockProfiler.profile(model, batch, DataType.FLOAT, 1);
-        double[] f = new double[total.length];
-        double[] b = new double[total.length];
-        for (int k = 0; k < total.length; k++) {
-            f[k] = total[k] / batch / 3;
-            b[k] = 2 * f[k];
-        }
-        return new double[][] {f, b};
     }
 
     static Path traceFile(String trace, ScheduleKind kind, boolean several) {

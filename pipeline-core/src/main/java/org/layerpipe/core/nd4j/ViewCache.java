@@ -18,19 +18,23 @@ final class ViewCache {
 
     private static final int MAX_ENTRIES = 32;
 
-    private final Map<INDArray, INDArray> views = new IdentityHashMap<>();
+    /** A view and its shape, kept as given: ND4J's {@code shape()} makes a new array on every call. */
+    private record View(INDArray array, long[] shape) {
+    }
+
+    private final Map<INDArray, View> views = new IdentityHashMap<>();
 
     /** {@code a} reshaped in 'c' order to {@code shape} (a view: {@code a} must be contiguous). */
     INDArray of(INDArray a, long... shape) {
-        INDArray v = views.get(a);
+        View v = views.get(a);
         if (v != null && Arrays.equals(v.shape(), shape)) {
-            return v;
+            return v.array();
         }
         if (views.size() >= MAX_ENTRIES) {
             views.clear();
         }
-        v = a.reshape('c', shape);
+        v = new View(a.reshape('c', shape), shape.clone());
         views.put(a, v);
-        return v;
+        return v.array();
     }
 }

@@ -28,26 +28,23 @@ public final class PartitionSearch {
     public record Plan(Partition partition, Simulation simulation, StageCosts costs) {
     }
 
-    /**
-     * @param blockForward  seconds per example, per block
-     * @param blockBackward seconds per example, per block
-     */
+    /** The best partition of {@code model} over {@code devices} under {@code kind}. */
     public static Plan best(ModelSpec model, ScheduleKind kind, int devices, int microbatches, int batchSize,
-                            double[] blockForward, double[] blockBackward, Link link) {
+                            BlockCosts blocks, Link link) {
         if (devices > model.numBlocks()) {
             throw new IllegalArgumentException(devices + " devices for " + model.numBlocks() + " blocks: a device needs at least one block");
         }
         double[] total = new double[model.numBlocks()];
         for (int k = 0; k < total.length; k++) {
-            total[k] = blockForward[k] + blockBackward[k];
+            total[k] = blocks.total(k);
         }
         Partition start = BalancedPartitioner.partition(total, devices);
-        Plan best = evaluate(model, start, kind, microbatches, batchSize, blockForward, blockBackward, link);
+        Plan best = evaluate(model, start, kind, microbatches, batchSize, blocks, link);
         boolean improved = true;
         for (int round = 0; improved && round < 10 * model.numBlocks(); round++) {
             improved = false;
             for (Partition candidate : neighbours(best.partition())) {
-                Plan plan = evaluate(model, candidate, kind, microbatches, batchSize, blockForward, blockBackward, link);
+                Plan plan = evaluate(model, candidate, kind, microbatches, batchSize, blocks, link);
                 if (plan.simulation().secondsPerMinibatch() < best.simulation().secondsPerMinibatch() * (1 - 1e-9)) {
                     best = plan;
                     improved = true;
@@ -59,9 +56,9 @@ public final class PartitionSearch {
 
     /** Simulates {@code partition} under {@code kind}. */
     public static Plan evaluate(ModelSpec model, Partition partition, ScheduleKind kind, int microbatches, int batchSize,
-                                double[] blockForward, double[] blockBackward, Link link) {
+                                BlockCosts blocks, Link link) {
         int m = kind.microbatched() ? microbatches : 1;
-        StageCosts costs = StageCosts.of(model, partition, blockForward, blockBackward, batchSize / m, 4);
+        StageCosts costs = StageCosts.of(model, partition, blocks, batchSize / m, 4);
         Schedule schedule = Schedule.generate(kind, partition.numStages(), MINIBATCHES * m, m);
         return new Plan(partition, Simulator.run(schedule, costs, link), costs);
     }

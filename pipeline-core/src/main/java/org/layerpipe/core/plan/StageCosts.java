@@ -50,11 +50,10 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
      * Sums per-block costs over the stages of {@code partition}, for units of {@code unitExamples}
      * examples (the batch size; batch / microbatches for GPipe).
      *
-     * @param blockForward  seconds per example and block, forward
-     * @param blockBackward seconds per example and block, backward
+     * @param blocks        seconds per example and block
      * @param bytesPerValue 4 for float, 8 for double
      */
-    public static StageCosts of(ModelSpec model, Partition partition, double[] blockForward, double[] blockBackward,
+    public static StageCosts of(ModelSpec model, Partition partition, BlockCosts blocks,
                                 int unitExamples, int bytesPerValue) {
         if (partition.numBlocks() != model.numBlocks()) {
             throw new IllegalArgumentException("partition " + partition + " covers " + partition.numBlocks()
@@ -71,8 +70,8 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
         java.util.List<Shape> shapes = model.shapes();
         for (int s = 0; s < p; s++) {
             for (int k = partition.firstBlock(s); k < partition.endBlock(s); k++) {
-                f[s] += blockForward[k] * unitExamples;
-                b[s] += blockBackward[k] * unitExamples;
+                f[s] += blocks.forward()[k] * unitExamples;
+                b[s] += blocks.backward()[k] * unitExamples;
                 params[s] += blockParams[k];
                 act[s] += shapes.get(k).size() * unitExamples * bytesPerValue;
             }

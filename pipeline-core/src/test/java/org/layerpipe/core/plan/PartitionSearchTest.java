@@ -19,21 +19,20 @@ class PartitionSearchTest {
     private static final ModelSpec MODEL = new ModelSpec("t", new Shape.Flat(16), List.of(new Block.Dense(8, Activation.RELU),
             new Block.Dense(4096, Activation.RELU), new Block.Dense(8, Activation.RELU), new Block.Dense(10, Activation.IDENTITY),
             new Block.SoftmaxLoss()));
-    private static final double[] FORWARD = {1e-6, 1e-6, 1e-6, 1e-6, 1e-6};
-    private static final double[] BACKWARD = {2e-6, 2e-6, 2e-6, 2e-6, 2e-6};
+    private static final BlockCosts COSTS = new BlockCosts(new double[] {1e-6, 1e-6, 1e-6, 1e-6, 1e-6},
+            new double[] {2e-6, 2e-6, 2e-6, 2e-6, 2e-6});
 
     @Test
     void withFreeLinksTheBalancedSplitIsKept() {
-        PartitionSearch.Plan plan = PartitionSearch.best(MODEL, ScheduleKind.LAYERPIPE2, 2, 1, 32, FORWARD, BACKWARD, Link.NONE);
+        PartitionSearch.Plan plan = PartitionSearch.best(MODEL, ScheduleKind.LAYERPIPE2, 2, 1, 32, COSTS, Link.NONE);
         assertEquals(Partition.of(2, 3), plan.partition(), "balanced, earliest stage smallest");
     }
 
     @Test
     void aSlowLinkMovesTheCutAwayFromTheWideActivation() {
         Link slow = Link.gbps(1, 10); // 1 Gbit/s: 32 × 4096 floats take ~4 ms, a stage computes ~0.3 ms
-        PartitionSearch.Plan balanced = PartitionSearch.evaluate(MODEL, Partition.of(2, 3), ScheduleKind.LAYERPIPE2, 1, 32,
-                FORWARD, BACKWARD, slow);
-        PartitionSearch.Plan plan = PartitionSearch.best(MODEL, ScheduleKind.LAYERPIPE2, 2, 1, 32, FORWARD, BACKWARD, slow);
+        PartitionSearch.Plan balanced = PartitionSearch.evaluate(MODEL, Partition.of(2, 3), ScheduleKind.LAYERPIPE2, 1, 32, COSTS, slow);
+        PartitionSearch.Plan plan = PartitionSearch.best(MODEL, ScheduleKind.LAYERPIPE2, 2, 1, 32, COSTS, slow);
         assertEquals(Partition.of(3, 2), plan.partition());
         assertTrue(plan.simulation().secondsPerMinibatch() < balanced.simulation().secondsPerMinibatch() / 2,
                 plan.simulation().secondsPerMinibatch() + " vs balanced " + balanced.simulation().secondsPerMinibatch());
