@@ -46,8 +46,10 @@ public final class PlanCommand {
               --hidden W,W          mlp hidden widths [default 256,128]
               --data NAME           fashion-mnist, cifar10 or cifar100 (the input shape) [default fashion-mnist]
               --devices N           devices = pipeline stages [default 2]
-              --schedules LIST      from layerpipe2, 1f1b, gpipe, 1f1b-flush, sequential [default all five]
-              --microbatches M      microbatches per minibatch of gpipe and 1f1b-flush (divides the batch) [default 4]
+              --schedules LIST      from layerpipe2, 1f1b, gpipe, 1f1b-flush, zb-h1, sequential [default all six];
+                                    zb-h1 (zero bubble) splits each backward into input- and weight-gradient
+                                    passes, which the trainer does not: it exists here only
+              --microbatches M      microbatches per minibatch of gpipe, 1f1b-flush and zb-h1 (divides the batch) [default 4]
               --batch-size B        examples per minibatch [default 64]
               --costs KIND          estimated (from each block's multiply-adds at --device-tflops) or
                                     measured (each block profiled on this machine) [default estimated]
@@ -128,7 +130,7 @@ public final class PlanCommand {
                     + " blocks, and every device needs one");
         }
         List<ScheduleKind> schedules = new ArrayList<>();
-        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,1f1b-flush,sequential").split(",")) {
+        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,1f1b-flush,zb-h1,sequential").split(",")) {
             schedules.add(ScheduleKind.parse(s));
         }
         int batch = positiveInt("batch-size", own.getOrDefault("batch-size", "64"));

@@ -41,6 +41,9 @@ public final class Simulator {
         for (Event e : schedule.events()) {
             perStage.get(e.stage()).add(e);
         }
+        boolean split = schedule.kind().splitsBackward();
+        // a unit's activations are held until its last pass: the weight gradient's when it is separate
+        Op release = split ? Op.WEIGHT : Op.BACKWARD;
         int[] next = new int[p];
         double[] free = new double[p];
         double[] downFree = new double[p]; // link s-1 -> s, indexed by the receiving stage
@@ -76,7 +79,8 @@ public final class Simulator {
                     double start = Math.max(free[s], ready);
                     double duration = switch (e.op()) {
                         case FORWARD -> costs.forward()[s];
-                        case BACKWARD -> costs.backward()[s];
+                        case BACKWARD -> split ? costs.inputGradient(s) : costs.backward()[s];
+                        case WEIGHT -> costs.weightGradient()[s];
                         case UPDATE -> costs.update()[s];
                     };
                     Simulation.Timed t = new Simulation.Timed(e, start, start + duration);
@@ -91,7 +95,7 @@ public final class Simulator {
                     busy[s] += duration;
                     if (e.op() == Op.FORWARD) {
                         peak[s] = Math.max(peak[s], ++inFlight[s]);
-                    } else if (e.op() == Op.BACKWARD) {
+                    } else if (e.op() == release) {
                         inFlight[s]--;
                     }
                     next[s]++;
@@ -116,7 +120,7 @@ public final class Simulator {
             path.add(0, t);
         }
         return new Simulation(schedule.kind(), schedule.microbatches(), timeline, last.end() - first,
-                secondsPerMinibatch(schedule, done), busy, peak, path);
+                secondsPerMinibatch(schedule, done, release), busy, peak, path);
     }
 
     /** When {@code bytes} sent at {@code sent} arrive, the link being busy until {@code linkFree[s]} with earlier transfers. */
@@ -132,7 +136,7 @@ public final class Simulator {
      * {@code n/4} and of minibatch {@code 3n/4} (its last unit's, i.e. when the minibatch is
      * fully done there), per minibatch. With fewer than four minibatches, the whole run's.
      */
-    private static double secondsPerMinibatch(Schedule schedule, Map<Key, Simulation.Timed> done) {
+    private static double secondsPerMinibatch(Schedule schedule, Map<Key, Simulation.Timed> done, Op last) {
         int m = schedule.microbatches();
         int minibatches = schedule.numUnits() / m;
         if (minibatches < 4) {
@@ -144,14 +148,14 @@ public final class Simulator {
         }
         int a = minibatches / 4;
         int b = 3 * minibatches / 4;
-        return (finished(done, b, m) - finished(done, a, m)) / (b - a);
+        return (finished(done, b, m, last) - finished(done, a, m, last)) / (b - a);
     }
 
-    /** When stage 0 finished every backward of minibatch {@code g}. */
-    private static double finished(Map<Key, Simulation.Timed> done, int g, int m) {
+    /** When stage 0 finished every backward (every {@code last} pass) of minibatch {@code g}. */
+    private static double finished(Map<Key, Simulation.Timed> done, int g, int m, Op last) {
         double end = 0;
         for (int u = g * m; u < (g + 1) * m; u++) {
-            end = Math.max(end, done.get(new Key(0, u, Op.BACKWARD)).end());
+            end = Math.max(end, done.get(new Key(0, u, last)).end());
         }
         return end;
     }

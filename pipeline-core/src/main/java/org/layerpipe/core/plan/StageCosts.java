@@ -10,20 +10,29 @@ import org.layerpipe.core.partition.Partition;
  * coming back has the same size) and its parameter count.
  *
  * @param forward      seconds per unit, per stage
- * @param backward     seconds per unit, per stage
+ * @param backward     seconds per unit, per stage (both gradients)
  * @param update       seconds per weight update, per stage
  * @param outputBytes  bytes of a unit's output at each stage (what crosses to the next)
  * @param activationBytes bytes a stage keeps per unit in flight (the inputs of its blocks)
  * @param params       parameters per stage
+ * @param weightGradient the part of {@code backward} that computes weight gradients, per stage: what a
+ *                     zero-bubble schedule runs as a separate pass ({@code Op.WEIGHT}); the rest is the
+ *                     input gradient the previous stage waits for
  */
 public record StageCosts(double[] forward, double[] backward, double[] update, long[] outputBytes, long[] activationBytes,
-                         long[] params) {
+                         long[] params, double[] weightGradient) {
 
     public StageCosts {
         int p = forward.length;
         if (p == 0 || backward.length != p || update.length != p || outputBytes.length != p || activationBytes.length != p
-                || params.length != p) {
+                || params.length != p || weightGradient.length != p) {
             throw new IllegalArgumentException("stage costs need one entry per stage in every array");
+        }
+        for (int s = 0; s < p; s++) {
+            if (weightGradient[s] < 0 || weightGradient[s] > backward[s]) {
+                throw new IllegalArgumentException("stage " + s + "'s weight-gradient time " + weightGradient[s]
+                        + " s is not part of its backward's " + backward[s] + " s");
+            }
         }
         forward = forward.clone();
         backward = backward.clone();
@@ -31,6 +40,29 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
         outputBytes = outputBytes.clone();
         activationBytes = activationBytes.clone();
         params = params.clone();
+        weightGradient = weightGradient.clone();
+    }
+
+    /**
+     * Costs whose backward splits evenly into its input- and weight-gradient parts, as it does for
+     * dense and convolution layers (each one product the size of the forward's).
+     */
+    public StageCosts(double[] forward, double[] backward, double[] update, long[] outputBytes, long[] activationBytes,
+                      long[] params) {
+        this(forward, backward, update, outputBytes, activationBytes, params, halves(backward));
+    }
+
+    private static double[] halves(double[] backward) {
+        double[] h = backward.clone();
+        for (int s = 0; s < h.length; s++) {
+            h[s] /= 2;
+        }
+        return h;
+    }
+
+    /** Seconds of the backward's input-gradient part: what a zero-bubble schedule's {@code BACKWARD} pass costs. */
+    public double inputGradient(int stage) {
+        return backward[stage] - weightGradient[stage];
     }
 
     public int numStages() {
@@ -62,6 +94,7 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
         int p = partition.numStages();
         double[] f = new double[p];
         double[] b = new double[p];
+        double[] w = new double[p];
         double[] u = new double[p];
         long[] out = new long[p];
         long[] act = new long[p];
@@ -72,6 +105,8 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
             for (int k = partition.firstBlock(s); k < partition.endBlock(s); k++) {
                 f[s] += blocks.forward()[k] * unitExamples;
                 b[s] += blocks.backward()[k] * unitExamples;
+                // a block with weights spends about half its backward on their gradient (one product each)
+                w[s] += blockParams[k] > 0 ? blocks.backward()[k] * unitExamples / 2 : 0;
                 params[s] += blockParams[k];
                 act[s] += shapes.get(k).size() * unitExamples * bytesPerValue;
             }
@@ -79,6 +114,6 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
             // an SGD step reads and writes a few vectors of the stage's weights: ~1 ns per parameter here
             u[s] = params[s] * 1e-9;
         }
-        return new StageCosts(f, b, u, out, act, params);
+        return new StageCosts(f, b, u, out, act, params, w);
     }
 }

@@ -24,7 +24,7 @@ public record Event(int tick, int stage, int minibatch, Op op) {
                     "minibatch must be >= 0 but was " + minibatch + ": units of data count from 0");
         }
         if (op == null) {
-            throw new IllegalArgumentException("op is missing (null): use FORWARD, BACKWARD or UPDATE");
+            throw new IllegalArgumentException("op is missing (null): use FORWARD, BACKWARD, WEIGHT or UPDATE");
         }
     }
 }

@@ -44,7 +44,7 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
         }
         if (!kind.microbatched() && microbatches != 1) {
             throw new IllegalArgumentException("microbatches must be 1 for " + kind + " but was " + microbatches
-                    + ": only GPIPE and ONE_F_ONE_B_FLUSH split minibatches into microbatches");
+                    + ": only GPIPE, ONE_F_ONE_B_FLUSH and ZB_H1 split minibatches into microbatches");
         }
         if (numUnits % microbatches != 0) {
             throw new IllegalArgumentException("numUnits must be a multiple of microbatches but was " + numUnits
@@ -86,7 +86,7 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
         }
         if (!kind.microbatched() && microbatches != 1) {
             throw new IllegalArgumentException("microbatches must be 1 for " + kind + " but was " + microbatches
-                    + ": only GPIPE and ONE_F_ONE_B_FLUSH split minibatches into microbatches");
+                    + ": only GPIPE, ONE_F_ONE_B_FLUSH and ZB_H1 split minibatches into microbatches");
         }
         switch (kind) {
             case SEQUENTIAL:
@@ -97,6 +97,7 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
                 return OneFOneBSchedule.generate(numStages, numUnits);
             case GPIPE:
             case ONE_F_ONE_B_FLUSH:
+            case ZB_H1:
                 if (microbatches < 1) {
                     throw new IllegalArgumentException(
                             "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
@@ -106,8 +107,12 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
                             + numUnits + " units and " + microbatches + " microbatches: use whole minibatches of "
                             + microbatches + " units");
                 }
-                return kind == ScheduleKind.GPIPE ? GPipeSchedule.generate(numStages, numUnits / microbatches, microbatches)
-                        : OneFOneBFlushSchedule.generate(numStages, numUnits / microbatches, microbatches);
+                int minibatches = numUnits / microbatches;
+                return switch (kind) {
+                    case GPIPE -> GPipeSchedule.generate(numStages, minibatches, microbatches);
+                    case ONE_F_ONE_B_FLUSH -> OneFOneBFlushSchedule.generate(numStages, minibatches, microbatches);
+                    default -> ZbH1Schedule.generate(numStages, minibatches, microbatches);
+                };
             default:
                 throw new AssertionError("no generator for " + kind);
         }
@@ -134,7 +139,8 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
      *    2 | F2      | F1      | F0 B0
      * </pre>
      *
-     * A cell lists the stage's ops of that tick as {@code F<unit>} and {@code B<unit>},
+     * A cell lists the stage's ops of that tick as {@code F<unit>} and {@code B<unit>} (and
+     * {@code W<unit>} for a split backward's weight-gradient pass),
      * {@code .} when the stage is idle. Updates are printed as {@code U} only when
      * {@code microbatches > 1} (GPipe, where the update is a separate flush step); in the
      * other schedules every backward is followed by its update in the same cell, so the
@@ -154,6 +160,7 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
             String label = switch (event.op()) {
                 case FORWARD -> "F" + event.minibatch();
                 case BACKWARD -> "B" + event.minibatch();
+                case WEIGHT -> "W" + event.minibatch();
                 case UPDATE -> microbatches > 1 ? "U" : null;
             };
             if (label != null) {

@@ -18,12 +18,30 @@ public enum ScheduleKind {
      * 1F1B with a flush (PipeDream-Flush, Megatron-LM's default): GPipe's synchronous update per
      * minibatch, with backwards started early so a stage holds at most {@code min(m, p − s)} microbatches.
      */
-    ONE_F_ONE_B_FLUSH;
+    ONE_F_ONE_B_FLUSH,
+    /**
+     * ZB-H1 (Qi et al., "Zero Bubble Pipeline Parallelism", 2023): 1F1B-flush with each backward
+     * split into its input-gradient pass ({@link Op#BACKWARD}), which the previous stage waits
+     * for, and its weight-gradient pass ({@link Op#WEIGHT}), which nobody waits for and so fills
+     * the bubbles; the same activation memory as 1F1B-flush and a third of its bubble when the
+     * three passes cost the same. A planning schedule: the engine computes a block's two
+     * gradients in one backward.
+     */
+    ZB_H1;
 
     /** Whether minibatches are split into microbatches whose gradients add up to one synchronous update. */
     public boolean microbatched() {
-        return this == GPIPE || this == ONE_F_ONE_B_FLUSH;
+        return this == GPIPE || this == ONE_F_ONE_B_FLUSH || this == ZB_H1;
     }
+
+    /**
+     * Whether each backward is split into an input-gradient and a weight-gradient pass
+     * ({@link Op#WEIGHT}): a planning schedule, since the engine computes both in one backward.
+     */
+    public boolean splitsBackward() {
+        return this == ZB_H1;
+    }
+
 
     /**
      * Nominal staleness of a stage with {@code stagesAfter} stages after it: the number of
@@ -36,7 +54,7 @@ public enum ScheduleKind {
             throw new IllegalArgumentException("stages after must be >= 0, got " + stagesAfter);
         }
         return switch (this) {
-            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH -> 0;
+            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1 -> 0;
             case LAYERPIPE2 -> 2 * stagesAfter;
             case ONE_F_ONE_B -> stagesAfter;
         };
@@ -58,7 +76,7 @@ public enum ScheduleKind {
     /**
      * Reads a schedule name as a user writes it: {@code sequential}, {@code layerpipe2},
      * {@code 1f1b} or {@code one-f-one-b}, {@code gpipe}, {@code 1f1b-flush} (or
-     * {@code pipedream-flush}); case, hyphens and underscores are
+     * {@code pipedream-flush}), {@code zb-h1} (or {@code zero-bubble}); case, hyphens and underscores are
      * ignored, so the enum names are accepted too.
      *
      * @throws IllegalArgumentException listing the accepted names
@@ -79,9 +97,13 @@ public enum ScheduleKind {
             case "onefonebflush":
             case "pipedreamflush":
                 return ONE_F_ONE_B_FLUSH;
+            case "zbh1":
+            case "zerobubble":
+                return ZB_H1;
             default:
                 throw new IllegalArgumentException("unknown schedule \"" + text
-                        + "\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush)");
+                        + "\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), "
+                                + "zb-h1 (or zero-bubble; plan only)");
         }
     }
 }

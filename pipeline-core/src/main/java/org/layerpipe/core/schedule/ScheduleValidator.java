@@ -10,7 +10,9 @@ import java.util.Set;
  * running anything:
  *
  * <ul>
- *   <li>every unit has exactly one FORWARD and one BACKWARD at every stage, the forward first;</li>
+ *   <li>every unit has exactly one FORWARD and one BACKWARD at every stage, the forward first;
+ *       under a schedule that splits backwards (ZB-H1) also exactly one WEIGHT, after the
+ *       BACKWARD, and no WEIGHT under any other;</li>
  *   <li>a unit's forward moves strictly later from stage s to s+1, its backward strictly later
  *       from stage s+1 to s (activations and gradients need a tick to cross a boundary);</li>
  *   <li>a stage runs at most one FORWARD and at most one BACKWARD per tick; under
@@ -19,7 +21,9 @@ import java.util.Set;
  *       one BACKWARD since the previous UPDATE;</li>
  *   <li>the units in flight at a stage (forward run, backward not yet) peak at exactly
  *       {@code min(2S+1, units)} for LAYERPIPE2, at most {@code S+1} for ONE_F_ONE_B, at
- *       most {@code microbatches} for GPIPE and exactly 1 for SEQUENTIAL, with
+ *       most {@code microbatches} for GPIPE, at most {@code min(microbatches, M − s)} for
+ *       1F1B-flush, at most {@code min(microbatches, M)} — 1F1B-flush's peak — for ZB-H1 (whose
+ *       units stay in flight until their WEIGHT) and exactly 1 for SEQUENTIAL, with
  *       {@code S = M − 1 − stage}: the activation memory each schedule promises.</li>
  * </ul>
  *
@@ -41,12 +45,21 @@ public final class ScheduleValidator {
         // Positions in the event list of each unit's forwards and backwards, per stage.
         List<List<List<Integer>>> forwards = positions(stages, units);
         List<List<List<Integer>>> backwards = positions(stages, units);
+        List<List<List<Integer>>> weights = positions(stages, units);
+        boolean split = schedule.kind().splitsBackward();
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             if (event.op() == Op.FORWARD) {
                 forwards.get(event.stage()).get(event.minibatch()).add(i);
             } else if (event.op() == Op.BACKWARD) {
                 backwards.get(event.stage()).get(event.minibatch()).add(i);
+            } else if (event.op() == Op.WEIGHT) {
+                if (split) {
+                    weights.get(event.stage()).get(event.minibatch()).add(i);
+                } else {
+                    out.add("stage " + event.stage() + " runs a WEIGHT pass of unit " + event.minibatch() + " at tick " + event.tick()
+                            + " but " + schedule.kind() + " does not split backwards");
+                }
             }
         }
 
@@ -55,6 +68,14 @@ public final class ScheduleValidator {
             for (int unit = 0; unit < units; unit++) {
                 wellFormed &= exactlyOnce(out, events, forwards.get(stage).get(unit), Op.FORWARD, stage, unit);
                 wellFormed &= exactlyOnce(out, events, backwards.get(stage).get(unit), Op.BACKWARD, stage, unit);
+                boolean oneWeight = !split || exactlyOnce(out, events, weights.get(stage).get(unit), Op.WEIGHT, stage, unit);
+                wellFormed &= oneWeight;
+                if (split && oneWeight && backwards.get(stage).get(unit).size() == 1
+                        && weights.get(stage).get(unit).get(0) < backwards.get(stage).get(unit).get(0)) {
+                    out.add("unit " + unit + " runs WEIGHT at stage " + stage + " at tick "
+                            + events.get(weights.get(stage).get(unit).get(0)).tick() + " before its BACKWARD at tick "
+                            + events.get(backwards.get(stage).get(unit).get(0)).tick());
+                }
             }
         }
         // Order and in-flight depth are defined only once every unit has exactly one forward
@@ -176,19 +197,28 @@ public final class ScheduleValidator {
         for (int stage = 0; stage < schedule.numStages(); stage++) {
             int updates = 0;
             int backwardsSinceUpdate = 0;
+            int weightsSinceUpdate = 0;
             for (Event event : schedule.events()) {
                 if (event.stage() != stage) {
                     continue;
                 }
                 if (event.op() == Op.BACKWARD) {
                     backwardsSinceUpdate++;
+                } else if (event.op() == Op.WEIGHT) {
+                    weightsSinceUpdate++;
                 } else if (event.op() == Op.UPDATE) {
                     if (backwardsSinceUpdate == 0) {
                         out.add("stage " + stage + " runs an UPDATE at tick " + event.tick() + " (unit "
                                 + event.minibatch() + ") with no BACKWARD since its previous UPDATE");
                     }
+                    if (schedule.kind().splitsBackward() && weightsSinceUpdate != backwardsSinceUpdate) {
+                        out.add("stage " + stage + " runs an UPDATE at tick " + event.tick() + " (unit " + event.minibatch()
+                                + ") after " + count(backwardsSinceUpdate, "BACKWARD") + " but "
+                                + count(weightsSinceUpdate, "WEIGHT") + ": every weight gradient of the minibatch comes first");
+                    }
                     updates++;
                     backwardsSinceUpdate = 0;
+                    weightsSinceUpdate = 0;
                 }
             }
             if (updates != expected) {
@@ -214,7 +244,7 @@ public final class ScheduleValidator {
                         peak = inFlight.size();
                         peakTick = event.tick();
                     }
-                } else if (event.op() == Op.BACKWARD) {
+                } else if (event.op() == (schedule.kind().splitsBackward() ? Op.WEIGHT : Op.BACKWARD)) {
                     inFlight.remove(event.minibatch());
                 }
             }
@@ -236,6 +266,12 @@ public final class ScheduleValidator {
                 case GPIPE -> {
                     if (peak > schedule.microbatches()) {
                         out.add(held + " allows at most microbatches = " + schedule.microbatches());
+                    }
+                }
+                case ZB_H1 -> {
+                    int want = Math.min(schedule.microbatches(), stages);
+                    if (peak > want) {
+                        out.add(held + " allows at most min(microbatches, M) = " + want + ", 1F1B-flush's peak (its first stage's)");
                     }
                 }
                 case ONE_F_ONE_B_FLUSH -> {

@@ -30,6 +30,9 @@ public final class Staleness {
                 case FORWARD -> staleness[stage][event.minibatch()] -= updatesSoFar[stage];
                 case BACKWARD -> staleness[stage][event.minibatch()] += updatesSoFar[stage];
                 case UPDATE -> updatesSoFar[stage]++;
+                case WEIGHT -> {
+                    // the weight-gradient pass of a split backward reads the same weights as its B
+                }
             }
         }
         return staleness;

@@ -46,6 +46,8 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(activations != null, "activations policy is missing");
         require(optimizer != null, "optimizer is missing");
         require(precision != null, "precision is missing");
+        require(!schedule.splitsBackward(), "the " + label(schedule) + " schedule splits every backward into an input-gradient"
+                + " and a weight-gradient pass, which the engine computes together: use it with `layerpipe plan`");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
         require(microbatches == 1 || schedule.microbatched(),
                 "microbatches > 1 needs the gpipe or 1f1b-flush schedule, got " + microbatches + " with " + label(schedule));
@@ -248,6 +250,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
             case ONE_F_ONE_B -> "1f1b";
             case GPIPE -> "gpipe";
             case ONE_F_ONE_B_FLUSH -> "1f1b-flush";
+            case ZB_H1 -> "zb-h1";
         };
     }
 

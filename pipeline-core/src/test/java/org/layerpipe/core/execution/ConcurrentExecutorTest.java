@@ -130,6 +130,9 @@ class ConcurrentExecutorTest {
     @Test
     void everyScheduleGivesTheReferenceResultAndOrder() {
         for (ScheduleKind kind : ScheduleKind.values()) {
+            if (kind.splitsBackward()) {
+                continue; // a planning schedule: the executors refuse it (ZbH1ScheduleTest)
+            }
             for (int m = 1; m <= 5; m++) {
                 int micro = kind == ScheduleKind.GPIPE ? 3 : 1;
                 Schedule schedule = Schedule.generate(kind, m, 12, micro);

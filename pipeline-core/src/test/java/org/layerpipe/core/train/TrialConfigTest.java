@@ -95,6 +95,13 @@ class TrialConfigTest {
     }
 
     @Test
+    void theZeroBubbleScheduleIsRefusedForTrainingInOneSentence() {
+        assertEquals("the zb-h1 schedule splits every backward into an input-gradient and a weight-gradient pass, which the engine"
+                        + " computes together: use it with `layerpipe plan`",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "zb-h1"))).getMessage());
+    }
+
+    @Test
     void microbatchesMustSplitTheBatchEvenly() {
         assertEquals("microbatches 5 does not divide batch_size 64: GPipe and 1F1B-flush split each minibatch into equal microbatches;"
                         + " use a divisor of 64 such as 4 or 8",
