@@ -46,10 +46,11 @@ public final class PlanCommand {
               --hidden W,W          mlp hidden widths [default 256,128]
               --data NAME           fashion-mnist, cifar10 or cifar100 (the input shape) [default fashion-mnist]
               --devices N           devices = pipeline stages [default 2]
-              --schedules LIST      from layerpipe2, 1f1b, gpipe, 1f1b-flush, zb-h1, sequential [default all six];
-                                    zb-h1 (zero bubble) splits each backward into input- and weight-gradient
-                                    passes, which the trainer does not: it exists here only
-              --microbatches M      microbatches per minibatch of gpipe, 1f1b-flush and zb-h1 (divides the batch) [default 4]
+              --schedules LIST      from layerpipe2, 1f1b, gpipe, 1f1b-flush, zb-h1, interleaved-1f1b, sequential
+                                    [default all seven]; zb-h1 (zero bubble) splits each backward into input-
+                                    and weight-gradient passes, interleaved-1f1b puts 2 model chunks on each
+                                    device: both exist here only, the trainer runs neither
+              --microbatches M      microbatches per minibatch of the synchronous schedules (divides the batch) [default 4]
               --batch-size B        examples per minibatch [default 64]
               --costs KIND          estimated (from each block's multiply-adds at --device-tflops) or
                                     measured (each block profiled on this machine) [default estimated]
@@ -130,7 +131,7 @@ public final class PlanCommand {
                     + " blocks, and every device needs one");
         }
         List<ScheduleKind> schedules = new ArrayList<>();
-        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,1f1b-flush,zb-h1,sequential").split(",")) {
+        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,1f1b-flush,zb-h1,interleaved-1f1b,sequential").split(",")) {
             schedules.add(ScheduleKind.parse(s));
         }
         int batch = positiveInt("batch-size", own.getOrDefault("batch-size", "64"));
@@ -158,11 +159,18 @@ public final class PlanCommand {
                 r.devices(), r.batchSize(), r.measured() ? "measured (this machine)" : "estimated",
                 r.measured() ? "" : String.format(Locale.ROOT, " (%.1f TFLOP/s per device)", r.deviceTflops()),
                 r.link().bytesPerSecond() * 8 / 1e9, r.link().latencySeconds() * 1e6);
-        Table table = new Table("schedule", "partition", "ms/minibatch", "samples/s", "bubble", "staleness", "peak act. stage 0",
+        Table table = new Table("schedule", "partition", "ms/minibatch", "samples/s", "bubble", "staleness", "peak act. device 0",
                 "LATEST", "STASH", "EMA");
+        List<String> skipped = new ArrayList<>();
         for (ScheduleKind kind : r.schedules()) {
-            PartitionSearch.Plan plan = PartitionSearch.best(r.model(), kind, r.devices(), r.microbatches(), r.batchSize(),
-                    blockCosts, r.link());
+            PartitionSearch.Plan plan;
+            try {
+                plan = PartitionSearch.best(r.model(), kind, r.devices(), r.microbatches(), r.batchSize(), blockCosts, r.link());
+            } catch (IllegalArgumentException e) {
+                // a schedule this setup cannot run (interleaved 1F1B's rules): say why, plan the others
+                skipped.add(TrialConfig.label(kind) + ": " + e.getMessage());
+                continue;
+            }
             Simulation sim = plan.simulation();
             long[] params = r.model().parameterCounts();
             List<String> staleness = new ArrayList<>();
@@ -174,7 +182,7 @@ public final class PlanCommand {
                     String.format(Locale.ROOT, "%.0f", sim.samplesPerSecond(r.batchSize())),
                     String.format(Locale.ROOT, "%.1f%%", 100 * sim.bubble()),
                     String.join(",", staleness),
-                    WeightMemory.human(sim.peakUnitsInFlight()[0] * plan.costs().activationBytes()[0]),
+                    WeightMemory.human(sim.peakActivationBytes(0, plan.costs().activationBytes())),
                     WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.LATEST, plan.partition(), params, kind, 4)),
                     WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.STASH, plan.partition(), params, kind, 4)),
                     WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.EMA, plan.partition(), params, kind, 4)));
@@ -186,10 +194,13 @@ public final class PlanCommand {
             if (r.grid()) {
                 int m = kind.microbatched() ? r.microbatches() : 1;
                 out.println(TrialConfig.label(kind) + ", first 3 minibatches:");
-                out.println(Schedule.generate(kind, r.devices(), 3 * m, m).grid());
+                out.println(Schedule.generate(kind, plan.partition().numStages(), 3 * m, m).grid());
             }
         }
         out.print(table.aligned());
+        for (String why : skipped) {
+            out.println("not planned, " + why);
+        }
         out.println("\nbubble: idle share of device time in steady state (GPipe's flush, the stages' imbalance); staleness:"
                 + " updates between a unit's forward and backward per stage; weight columns: history bytes beyond the"
                 + " current weights (float), all stages together.");

@@ -21,9 +21,9 @@ public final class ReferenceExecutor {
 
     public static <T> RunResult run(Schedule schedule, List<? extends Stage<T>> stages, UnitSource<T> data, LearningRate lr) {
         int m = stages.size();
-        if (schedule.kind().splitsBackward()) {
-            throw new IllegalArgumentException("the " + schedule.kind() + " schedule splits backwards into input- and weight-gradient"
-                    + " passes, which stages do not: it is for the planner only");
+        if (schedule.kind().planOnly()) {
+            throw new IllegalArgumentException("the " + schedule.kind() + " schedule is for the planner only: stages neither split"
+                    + " their backwards nor share devices");
         }
         if (schedule.numStages() != m) {
             throw new IllegalArgumentException("schedule has " + schedule.numStages() + " stages but the pipeline has " + m);

@@ -31,14 +31,18 @@ public final class PartitionSearch {
     /** The best partition of {@code model} over {@code devices} under {@code kind}. */
     public static Plan best(ModelSpec model, ScheduleKind kind, int devices, int microbatches, int batchSize,
                             BlockCosts blocks, Link link) {
-        if (devices > model.numBlocks()) {
-            throw new IllegalArgumentException(devices + " devices for " + model.numBlocks() + " blocks: a device needs at least one block");
+        int stages = kind == ScheduleKind.INTERLEAVED_1F1B ? devices * Schedule.INTERLEAVED_CHUNKS : devices;
+        if (stages > model.numBlocks()) {
+            throw new IllegalArgumentException(kind == ScheduleKind.INTERLEAVED_1F1B
+                    ? "interleaved 1F1B on " + devices + " devices needs " + stages + " stages (" + Schedule.INTERLEAVED_CHUNKS
+                            + " chunks each) but the model has " + model.numBlocks() + " blocks"
+                    : devices + " devices for " + model.numBlocks() + " blocks: a device needs at least one block");
         }
         double[] total = new double[model.numBlocks()];
         for (int k = 0; k < total.length; k++) {
             total[k] = blocks.total(k);
         }
-        Partition start = BalancedPartitioner.partition(total, devices);
+        Partition start = BalancedPartitioner.partition(total, stages);
         Plan best = evaluate(model, start, kind, microbatches, batchSize, blocks, link);
         boolean improved = true;
         for (int round = 0; improved && round < 10 * model.numBlocks(); round++) {

@@ -6,14 +6,14 @@ import org.layerpipe.core.schedule.Event;
 import org.layerpipe.core.schedule.ScheduleKind;
 
 /**
- * A schedule executed on one device per stage by the {@link Simulator}.
+ * A schedule executed on its devices by the {@link Simulator}.
  *
  * @param kind                  the schedule
  * @param microbatches          units per minibatch (1 except GPipe)
  * @param timeline              every event with its start and end, in the order the devices ran them
  * @param makespan              seconds from the first start to the last end
  * @param secondsPerMinibatch   steady-state time per minibatch: measured over the middle half of the run
- * @param busy                  seconds each device computed
+ * @param busy                  seconds each device computed (one per stage, except for interleaved 1F1B)
  * @param peakUnitsInFlight     most units whose forward ran and whose backward had not finished, per stage
  * @param criticalPath          the chain of events that determined the makespan, first to last
  */
@@ -36,8 +36,25 @@ public record Simulation(ScheduleKind kind, int microbatches, List<Timed> timeli
         peakUnitsInFlight = peakUnitsInFlight.clone();
     }
 
-    public int numStages() {
+    public int numDevices() {
         return busy.length;
+    }
+
+    /** The device that ran {@code stage}: stage s on device s mod devices, as {@link org.layerpipe.core.schedule.Schedule#device} places it. */
+    public int device(int stage) {
+        return stage % busy.length;
+    }
+
+    /**
+     * Most activation bytes device {@code d} held at once, bounded by the sum over its stages of
+     * each stage's peak units in flight times the bytes a unit keeps there.
+     */
+    public long peakActivationBytes(int d, long[] activationBytesPerUnit) {
+        long bytes = 0;
+        for (int s = d; s < peakUnitsInFlight.length; s += busy.length) {
+            bytes += peakUnitsInFlight[s] * activationBytesPerUnit[s];
+        }
+        return bytes;
     }
 
     /**

@@ -10,8 +10,9 @@ import org.layerpipe.core.schedule.Op;
 import org.layerpipe.core.schedule.Schedule;
 
 /**
- * Executes a schedule on one device per stage, as fast as its dependencies allow: each device
- * runs its own events in the schedule's order (ticks order the work, they do not time it); a
+ * Executes a schedule on its devices (one per stage; interleaved 1F1B puts {@code chunks} stages on
+ * each), as fast as its dependencies allow: each device runs its own events in the schedule's
+ * order (ticks order the work, they do not time it); a
  * forward waits for the previous stage's forward of the same unit plus the transfer of its
  * output, a backward for the next stage's backward of the unit plus the transfer of the
  * gradient, an update for the device's previous event. Durations come from {@link StageCosts}.
@@ -34,33 +35,35 @@ public final class Simulator {
         if (costs.numStages() != p) {
             throw new IllegalArgumentException("the schedule has " + p + " stages but the costs describe " + costs.numStages());
         }
-        List<List<Event>> perStage = new ArrayList<>();
-        for (int s = 0; s < p; s++) {
-            perStage.add(new ArrayList<>());
+        int devices = schedule.numDevices();
+        List<List<Event>> perDevice = new ArrayList<>();
+        for (int d = 0; d < devices; d++) {
+            perDevice.add(new ArrayList<>());
         }
         for (Event e : schedule.events()) {
-            perStage.get(e.stage()).add(e);
+            perDevice.get(schedule.device(e.stage())).add(e);
         }
         boolean split = schedule.kind().splitsBackward();
         // a unit's activations are held until its last pass: the weight gradient's when it is separate
         Op release = split ? Op.WEIGHT : Op.BACKWARD;
-        int[] next = new int[p];
-        double[] free = new double[p];
+        int[] next = new int[devices];
+        double[] free = new double[devices];
         double[] downFree = new double[p]; // link s-1 -> s, indexed by the receiving stage
         double[] upFree = new double[p];   // link s+1 -> s, indexed by the receiving stage
-        Simulation.Timed[] lastOnDevice = new Simulation.Timed[p];
+        Simulation.Timed[] lastOnDevice = new Simulation.Timed[devices];
         Map<Key, Simulation.Timed> done = new HashMap<>();
         Map<Simulation.Timed, Simulation.Timed> cause = new HashMap<>();
         List<Simulation.Timed> timeline = new ArrayList<>(schedule.events().size());
-        double[] busy = new double[p];
+        double[] busy = new double[devices];
         int[] inFlight = new int[p];
         int[] peak = new int[p];
         int remaining = schedule.events().size();
         while (remaining > 0) {
             boolean progressed = false;
-            for (int s = 0; s < p; s++) {
-                while (next[s] < perStage.get(s).size()) {
-                    Event e = perStage.get(s).get(next[s]);
+            for (int d = 0; d < devices; d++) {
+                while (next[d] < perDevice.get(d).size()) {
+                    Event e = perDevice.get(d).get(next[d]);
+                    int s = e.stage();
                     Simulation.Timed dependency = null;
                     double ready = 0;
                     if (e.op() == Op.FORWARD && s > 0) {
@@ -76,7 +79,7 @@ public final class Simulator {
                         }
                         ready = transfer(dependency.end(), costs.outputBytes()[s], link, upFree, s);
                     }
-                    double start = Math.max(free[s], ready);
+                    double start = Math.max(free[d], ready);
                     double duration = switch (e.op()) {
                         case FORWARD -> costs.forward()[s];
                         case BACKWARD -> split ? costs.inputGradient(s) : costs.backward()[s];
@@ -84,21 +87,21 @@ public final class Simulator {
                         case UPDATE -> costs.update()[s];
                     };
                     Simulation.Timed t = new Simulation.Timed(e, start, start + duration);
-                    Simulation.Timed decided = dependency != null && ready > free[s] ? dependency : lastOnDevice[s];
+                    Simulation.Timed decided = dependency != null && ready > free[d] ? dependency : lastOnDevice[d];
                     if (decided != null) {
                         cause.put(t, decided);
                     }
                     done.put(new Key(s, e.minibatch(), e.op()), t);
                     timeline.add(t);
-                    lastOnDevice[s] = t;
-                    free[s] = t.end();
-                    busy[s] += duration;
+                    lastOnDevice[d] = t;
+                    free[d] = t.end();
+                    busy[d] += duration;
                     if (e.op() == Op.FORWARD) {
                         peak[s] = Math.max(peak[s], ++inFlight[s]);
                     } else if (e.op() == release) {
                         inFlight[s]--;
                     }
-                    next[s]++;
+                    next[d]++;
                     remaining--;
                     progressed = true;
                 }

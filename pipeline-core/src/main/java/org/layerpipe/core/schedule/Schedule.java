@@ -17,9 +17,11 @@ import java.util.List;
  * @param numUnits     number of units of data that enter the pipeline (minibatches; for
  *                     GPipe microbatches, {@code minibatches · microbatches})
  * @param microbatches microbatches per minibatch: 1 except for the {@link ScheduleKind#microbatched()} kinds
+ * @param chunks       stages per device: 1 except for {@link ScheduleKind#INTERLEAVED_1F1B}, whose device
+ *                     {@code d} of {@code p = numStages / chunks} holds stages {@code d, d + p, …}
  * @param events       the events, sorted and unmodifiable
  */
-public record Schedule(ScheduleKind kind, int numStages, int numUnits, int microbatches, List<Event> events) {
+public record Schedule(ScheduleKind kind, int numStages, int numUnits, int microbatches, int chunks, List<Event> events) {
 
     private static final Comparator<Event> ORDER = Comparator.comparingInt(Event::tick)
             .thenComparingInt(Event::stage)
@@ -44,11 +46,15 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
         }
         if (!kind.microbatched() && microbatches != 1) {
             throw new IllegalArgumentException("microbatches must be 1 for " + kind + " but was " + microbatches
-                    + ": only GPIPE, ONE_F_ONE_B_FLUSH and ZB_H1 split minibatches into microbatches");
+                    + ": only GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1 and INTERLEAVED_1F1B split minibatches into microbatches");
         }
         if (numUnits % microbatches != 0) {
             throw new IllegalArgumentException("numUnits must be a multiple of microbatches but was " + numUnits
                     + " with " + microbatches + " microbatches: use whole minibatches of " + microbatches + " units");
+        }
+        if (chunks < 1 || numStages % chunks != 0 || (chunks > 1 && kind != ScheduleKind.INTERLEAVED_1F1B)) {
+            throw new IllegalArgumentException("chunks must divide the " + numStages + " stages and be 1 except for"
+                    + " INTERLEAVED_1F1B, but was " + chunks + " for " + kind);
         }
         if (events == null) {
             throw new IllegalArgumentException("events are missing (null): pass a list, possibly empty");
@@ -74,19 +80,46 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
         events = List.copyOf(sorted);
     }
 
+    /** A schedule with one stage per device. */
+    public Schedule(ScheduleKind kind, int numStages, int numUnits, int microbatches, List<Event> events) {
+        this(kind, numStages, numUnits, microbatches, 1, events);
+    }
+
+    /** Devices the stages run on: {@code numStages / chunks}. */
+    public int numDevices() {
+        return numStages / chunks;
+    }
+
+    /** The device that runs {@code stage}: stage {@code s} on device {@code s mod numDevices()}. */
+    public int device(int stage) {
+        return stage % numDevices();
+    }
+
     /**
-     * The schedule of {@code kind} for {@code numStages} stages and {@code numUnits} units.
+     * The schedule of {@code kind} for {@code numStages} stages and {@code numUnits} units;
+     * interleaved 1F1B with {@link #INTERLEAVED_CHUNKS} chunks per device.
      *
      * @param microbatches 1, except for GPIPE, where {@code numUnits} must be a multiple of
      *                     it and each group of {@code microbatches} units is one minibatch
      */
     public static Schedule generate(ScheduleKind kind, int numStages, int numUnits, int microbatches) {
+        return generate(kind, numStages, numUnits, microbatches, kind == ScheduleKind.INTERLEAVED_1F1B ? INTERLEAVED_CHUNKS : 1);
+    }
+
+    /** Model chunks per device of interleaved 1F1B unless said otherwise (Megatron-LM's examples use 2–4). */
+    public static final int INTERLEAVED_CHUNKS = 2;
+
+    /**
+     * The schedule of {@code kind} for {@code numStages} stages and {@code numUnits} units, with
+     * {@code chunks} stages per device (more than 1 for INTERLEAVED_1F1B only).
+     */
+    public static Schedule generate(ScheduleKind kind, int numStages, int numUnits, int microbatches, int chunks) {
         if (kind == null) {
             throw new IllegalArgumentException("kind is missing (null): use one of " + List.of(ScheduleKind.values()));
         }
         if (!kind.microbatched() && microbatches != 1) {
             throw new IllegalArgumentException("microbatches must be 1 for " + kind + " but was " + microbatches
-                    + ": only GPIPE, ONE_F_ONE_B_FLUSH and ZB_H1 split minibatches into microbatches");
+                    + ": only GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1 and INTERLEAVED_1F1B split minibatches into microbatches");
         }
         switch (kind) {
             case SEQUENTIAL:
@@ -98,6 +131,7 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
             case GPIPE:
             case ONE_F_ONE_B_FLUSH:
             case ZB_H1:
+            case INTERLEAVED_1F1B:
                 if (microbatches < 1) {
                     throw new IllegalArgumentException(
                             "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
@@ -111,6 +145,7 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
                 return switch (kind) {
                     case GPIPE -> GPipeSchedule.generate(numStages, minibatches, microbatches);
                     case ONE_F_ONE_B_FLUSH -> OneFOneBFlushSchedule.generate(numStages, minibatches, microbatches);
+                    case INTERLEAVED_1F1B -> InterleavedOneFOneBSchedule.generate(numStages, chunks, minibatches, microbatches);
                     default -> ZbH1Schedule.generate(numStages, minibatches, microbatches);
                 };
             default:

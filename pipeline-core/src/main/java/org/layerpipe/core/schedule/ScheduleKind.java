@@ -27,11 +27,24 @@ public enum ScheduleKind {
      * three passes cost the same. A planning schedule: the engine computes a block's two
      * gradients in one backward.
      */
-    ZB_H1;
+    ZB_H1,
+    /**
+     * Interleaved 1F1B (Megatron-LM, Narayanan et al. 2021): each of p devices holds v model
+     * chunks (stages {@code d, d + p, …}), and 1F1B-flush runs over the p·v stages in Megatron's
+     * order, so the fill and drain take (p − 1)/v of a device's work instead of p − 1. One
+     * synchronous update per minibatch; never stale. A planning schedule: the trainer runs one
+     * thread per stage and has no devices to share.
+     */
+    INTERLEAVED_1F1B;
 
     /** Whether minibatches are split into microbatches whose gradients add up to one synchronous update. */
     public boolean microbatched() {
-        return this == GPIPE || this == ONE_F_ONE_B_FLUSH || this == ZB_H1;
+        return this == GPIPE || this == ONE_F_ONE_B_FLUSH || this == ZB_H1 || this == INTERLEAVED_1F1B;
+    }
+
+    /** Whether only the planner runs this schedule (the engine neither splits backwards nor puts stages on shared devices). */
+    public boolean planOnly() {
+        return this == ZB_H1 || this == INTERLEAVED_1F1B;
     }
 
     /**
@@ -54,7 +67,7 @@ public enum ScheduleKind {
             throw new IllegalArgumentException("stages after must be >= 0, got " + stagesAfter);
         }
         return switch (this) {
-            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1 -> 0;
+            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1, INTERLEAVED_1F1B -> 0;
             case LAYERPIPE2 -> 2 * stagesAfter;
             case ONE_F_ONE_B -> stagesAfter;
         };
@@ -76,7 +89,7 @@ public enum ScheduleKind {
     /**
      * Reads a schedule name as a user writes it: {@code sequential}, {@code layerpipe2},
      * {@code 1f1b} or {@code one-f-one-b}, {@code gpipe}, {@code 1f1b-flush} (or
-     * {@code pipedream-flush}), {@code zb-h1} (or {@code zero-bubble}); case, hyphens and underscores are
+     * {@code pipedream-flush}), {@code zb-h1} (or {@code zero-bubble}), {@code interleaved-1f1b} (or {@code interleaved}); case, hyphens and underscores are
      * ignored, so the enum names are accepted too.
      *
      * @throws IllegalArgumentException listing the accepted names
@@ -100,10 +113,13 @@ public enum ScheduleKind {
             case "zbh1":
             case "zerobubble":
                 return ZB_H1;
+            case "interleaved1f1b":
+            case "interleaved":
+                return INTERLEAVED_1F1B;
             default:
                 throw new IllegalArgumentException("unknown schedule \"" + text
                         + "\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), "
-                                + "zb-h1 (or zero-bubble; plan only)");
+                                + "zb-h1 (or zero-bubble; plan only), interleaved-1f1b (plan only)");
         }
     }
 }

@@ -84,6 +84,7 @@ public final class ScheduleValidator {
             checkOrder(out, events, forwards, backwards, stages, units);
         }
         checkOpsPerTick(out, schedule);
+        checkDevicesPerTick(out, schedule);
         checkUpdates(out, schedule);
         if (wellFormed) {
             checkInFlight(out, schedule);
@@ -191,6 +192,23 @@ public final class ScheduleValidator {
         }
     }
 
+    /** Stages that share a device (interleaved 1F1B) share its time: one forward and one backward per device per tick. */
+    private static void checkDevicesPerTick(List<String> out, Schedule schedule) {
+        if (schedule.chunks() == 1) {
+            return;
+        }
+        java.util.Map<List<Integer>, Integer> passes = new java.util.HashMap<>();
+        for (Event e : schedule.events()) {
+            if (e.op() == Op.FORWARD || e.op() == Op.BACKWARD) {
+                List<Integer> key = List.of(e.tick(), schedule.device(e.stage()), e.op().ordinal());
+                if (passes.merge(key, 1, Integer::sum) == 2) {
+                    out.add("device " + schedule.device(e.stage()) + " runs two " + e.op() + "s at tick " + e.tick()
+                            + " (stage " + e.stage() + " and another of its stages): at most one per device per tick");
+                }
+            }
+        }
+    }
+
     private static void checkUpdates(List<String> out, Schedule schedule) {
         boolean perMinibatch = schedule.kind().microbatched();
         int expected = perMinibatch ? schedule.numUnits() / schedule.microbatches() : schedule.numUnits();
@@ -264,6 +282,11 @@ public final class ScheduleValidator {
                     }
                 }
                 case GPIPE -> {
+                    if (peak > schedule.microbatches()) {
+                        out.add(held + " allows at most microbatches = " + schedule.microbatches());
+                    }
+                }
+                case INTERLEAVED_1F1B -> {
                     if (peak > schedule.microbatches()) {
                         out.add(held + " allows at most microbatches = " + schedule.microbatches());
                     }

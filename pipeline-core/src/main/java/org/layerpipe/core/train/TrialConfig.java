@@ -48,6 +48,8 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(precision != null, "precision is missing");
         require(!schedule.splitsBackward(), "the " + label(schedule) + " schedule splits every backward into an input-gradient"
                 + " and a weight-gradient pass, which the engine computes together: use it with `layerpipe plan`");
+        require(!schedule.planOnly(), "the " + label(schedule) + " schedule puts several stages on one device, which the trainer"
+                + " (one thread per stage) has no use for: use it with `layerpipe plan`");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
         require(microbatches == 1 || schedule.microbatched(),
                 "microbatches > 1 needs the gpipe or 1f1b-flush schedule, got " + microbatches + " with " + label(schedule));
@@ -251,6 +253,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
             case GPIPE -> "gpipe";
             case ONE_F_ONE_B_FLUSH -> "1f1b-flush";
             case ZB_H1 -> "zb-h1";
+            case INTERLEAVED_1F1B -> "interleaved-1f1b";
         };
     }
 

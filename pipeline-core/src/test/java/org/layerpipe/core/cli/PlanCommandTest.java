@@ -38,6 +38,21 @@ class PlanCommandTest {
     }
 
     @Test
+    void interleavedRunsTwoChunksPerDeviceOrSaysWhyNot() {
+        assertEquals(0, run("--model", "mlp", "--hidden", "64,64,64", "--devices", "2", "--schedules", "interleaved-1f1b,1f1b-flush",
+                "--microbatches", "4"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.lines().anyMatch(l -> l.trim().startsWith("interleaved-1f1b ") && l.contains("0,0,0,0")), "4 stages on 2 devices: " + text);
+        out.reset();
+        assertEquals(0, run("--model", "mlp", "--hidden", "64,64,64", "--devices", "2", "--schedules", "interleaved-1f1b,1f1b-flush",
+                "--microbatches", "3", "--batch-size", "63"));
+        text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("not planned, interleaved-1f1b: interleaved 1F1B needs the microbatches per minibatch to be a multiple"
+                + " of the 2 devices"), text);
+        assertTrue(text.lines().anyMatch(l -> l.trim().startsWith("1f1b-flush ")), "the other schedules are still planned: " + text);
+    }
+
+    @Test
     void gpipeBubbleMatchesItsClosedFormForBalancedStages() {
         // estimated costs on a 6-block MLP split 2 blocks each are not exactly balanced; the closed form bounds it from below
         assertEquals(0, run("--model", "mlp", "--hidden", "64,64,64", "--devices", "2", "--schedules", "gpipe",

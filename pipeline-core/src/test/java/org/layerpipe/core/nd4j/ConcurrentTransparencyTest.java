@@ -29,7 +29,7 @@ class ConcurrentTransparencyTest {
     static Stream<Arguments> cases() {
         List<WeightSettings> modes = List.of(WeightSettings.latest(), WeightSettings.stash(),
                 WeightSettings.ema(EmaRule.PIPELINE_AWARE), WeightSettings.emaFixed(0.9), WeightSettings.ema(EmaRule.WEIGHT_AVERAGE));
-        return Stream.of(ScheduleKind.values()).filter(kind -> !kind.splitsBackward()).flatMap(kind -> modes.stream().map(w -> Arguments.of(kind, w)));
+        return Stream.of(ScheduleKind.values()).filter(kind -> !kind.planOnly()).flatMap(kind -> modes.stream().map(w -> Arguments.of(kind, w)));
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -42,14 +42,14 @@ class ScheduleTest {
 
     @Test
     void generateRejectsMicrobatchesOutsideGPipe() {
-        assertMessage("microbatches must be 1 for LAYERPIPE2 but was 2: only GPIPE, ONE_F_ONE_B_FLUSH and ZB_H1 split minibatches into microbatches",
+        assertMessage("microbatches must be 1 for LAYERPIPE2 but was 2: only GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1 and INTERLEAVED_1F1B split minibatches into microbatches",
                 () -> Schedule.generate(ScheduleKind.LAYERPIPE2, 3, 4, 2));
         assertMessage("GPIPE needs numUnits to be a multiple of microbatches but got 7 units and 2 microbatches: "
                         + "use whole minibatches of 2 units",
                 () -> Schedule.generate(ScheduleKind.GPIPE, 3, 7, 2));
         assertMessage("microbatches must be >= 1 but was 0: use 1 for no microbatching",
                 () -> Schedule.generate(ScheduleKind.GPIPE, 3, 4, 0));
-        assertMessage("kind is missing (null): use one of [SEQUENTIAL, LAYERPIPE2, ONE_F_ONE_B, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1]",
+        assertMessage("kind is missing (null): use one of [SEQUENTIAL, LAYERPIPE2, ONE_F_ONE_B, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1, INTERLEAVED_1F1B]",
                 () -> Schedule.generate(null, 3, 4, 1));
     }
 
@@ -66,11 +66,11 @@ class ScheduleTest {
     @Test
     void constructorRejectsMalformedData() {
         List<Event> none = List.of();
-        assertMessage("kind is missing (null): use one of [SEQUENTIAL, LAYERPIPE2, ONE_F_ONE_B, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1]",
+        assertMessage("kind is missing (null): use one of [SEQUENTIAL, LAYERPIPE2, ONE_F_ONE_B, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1, INTERLEAVED_1F1B]",
                 () -> new Schedule(null, 1, 1, 1, none));
         assertMessage("microbatches must be >= 1 but was 0: use 1 for no microbatching",
                 () -> new Schedule(ScheduleKind.GPIPE, 1, 1, 0, none));
-        assertMessage("microbatches must be 1 for ONE_F_ONE_B but was 3: only GPIPE, ONE_F_ONE_B_FLUSH and ZB_H1 split minibatches into microbatches",
+        assertMessage("microbatches must be 1 for ONE_F_ONE_B but was 3: only GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1 and INTERLEAVED_1F1B split minibatches into microbatches",
                 () -> new Schedule(ScheduleKind.ONE_F_ONE_B, 1, 3, 3, none));
         assertMessage("numUnits must be a multiple of microbatches but was 5 with 2 microbatches: "
                         + "use whole minibatches of 2 units",

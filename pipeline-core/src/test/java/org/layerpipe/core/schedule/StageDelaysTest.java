@@ -23,6 +23,9 @@ class StageDelaysTest {
     @Test
     void theDelaysAreWhatTheGeneratedSchedulesDoInSteadyState() {
         for (ScheduleKind kind : ScheduleKind.values()) {
+            if (kind == ScheduleKind.INTERLEAVED_1F1B) {
+                continue; // needs an even number of stages and microbatches in multiples of the devices (its own test)
+            }
             for (Partition p : new Partition[] {Partition.of(1), Partition.of(1, 1), Partition.of(2, 1, 1), Partition.of(1, 1, 1, 1, 1)}) {
                 int units = 12;
                 int[][] measured = Staleness.updatesBetweenForwardAndBackward(Schedule.generate(kind, p.numStages(), units, 1));

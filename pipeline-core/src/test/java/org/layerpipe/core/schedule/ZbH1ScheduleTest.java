@@ -128,8 +128,7 @@ class ZbH1ScheduleTest {
         assertEquals(ScheduleKind.ZB_H1, ScheduleKind.parse("zb-h1"));
         assertEquals(ScheduleKind.ZB_H1, ScheduleKind.parse("zero-bubble"));
         Schedule s = Schedule.generate(ScheduleKind.ZB_H1, 1, 2, 2);
-        String expected = "the ZB_H1 schedule splits backwards into input- and weight-gradient passes, which stages do not: "
-                + "it is for the planner only";
+        String expected = "the ZB_H1 schedule is for the planner only: stages neither split their backwards nor share devices";
         assertEquals(expected, assertThrows(IllegalArgumentException.class,
                 () -> ReferenceExecutor.run(s, List.of(), null, LearningRate.constant(0.1))).getMessage());
         assertEquals(expected, assertThrows(IllegalArgumentException.class,

@@ -1,0 +1,166 @@
+package org.layerpipe.core.schedule;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Interleaved 1F1B (Megatron-LM; Narayanan et al., "Efficient Large-Scale Language Model
+ * Training on GPU Clusters", 2021): the model is cut into {@code p·v} stages and device
+ * {@code d} holds the v chunks {@code d, d + p, d + 2p, …}. Each device runs Megatron's order
+ * over its (chunk, microbatch) pairs — forwards in groups of p microbatches, chunk by chunk;
+ * backwards the same with the chunks reversed; {@code 2(p − 1 − d) + (v − 1)·p} warm-up forwards
+ * (at most all of them), then one forward and one backward alternately, then the remaining
+ * backwards — and each stage applies one synchronous update per minibatch after its last
+ * backward, like 1F1B-flush. As in Megatron-LM, m must be a multiple of p (with a partial group
+ * this order deadlocks or loses to 1F1B-flush).
+ * Every device runs one op per tick, as early as its dependencies allow (a forward one tick
+ * after the previous stage's, a backward one tick after the next stage's); the UPDATE shares
+ * its stage's last backward's tick.
+ *
+ * <p>With a forward of F and a backward of B per chunk (so a device's whole share costs
+ * v(F + B) per microbatch), a minibatch of m microbatches takes {@code v·m(F + B) + (p − 1)(F + B)}:
+ * the fill and drain shrink v-fold against 1F1B-flush on the same devices.
+ */
+public final class InterleavedOneFOneBSchedule {
+
+    private InterleavedOneFOneBSchedule() {
+    }
+
+    private record Key(int stage, int unit, Op op) {
+    }
+
+    /**
+     * @param numStages      p·v stages
+     * @param chunks         v, stages per device
+     * @param numMinibatches minibatches, each ending in one update per stage
+     * @param microbatches   m, microbatches per minibatch
+     */
+    public static Schedule generate(int numStages, int chunks, int numMinibatches, int microbatches) {
+        if (chunks < 1 || numStages % chunks != 0) {
+            throw new IllegalArgumentException("interleaved 1F1B needs the " + numStages + " stages to be a whole number of"
+                    + " chunks per device, but chunks is " + chunks);
+        }
+        if (numMinibatches < 1) {
+            throw new IllegalArgumentException("numMinibatches must be >= 1 but was " + numMinibatches
+                    + ": a schedule needs at least one minibatch");
+        }
+        if (microbatches < 1) {
+            throw new IllegalArgumentException(
+                    "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
+        }
+        int p = numStages / chunks;
+        int v = chunks;
+        int m = microbatches;
+        if (m % p != 0) {
+            throw new IllegalArgumentException("interleaved 1F1B needs the microbatches per minibatch to be a multiple of the " + p
+                    + " devices (Megatron-LM's rule), but they are " + m + ": use " + (m / p + 1) * p
+                    + (m / p > 0 ? " or " + (m / p) * p : ""));
+        }
+        List<List<Event>> order = new ArrayList<>();
+        for (int d = 0; d < p; d++) {
+            List<Event> ops = new ArrayList<>();
+            int total = m * v;
+            int warmup = Math.min(total, 2 * (p - 1 - d) + (v - 1) * p);
+            for (int g = 0; g < numMinibatches; g++) {
+                int base = g * m;
+                int[] lastBackward = new int[v];
+                List<Event> minibatch = new ArrayList<>();
+                for (int k = 0; k < warmup; k++) {
+                    minibatch.add(pass(k, true, d, p, v, base));
+                }
+                for (int k = 0; k < total - warmup; k++) {
+                    minibatch.add(pass(warmup + k, true, d, p, v, base));
+                    minibatch.add(pass(k, false, d, p, v, base));
+                }
+                for (int k = total - warmup; k < total; k++) {
+                    minibatch.add(pass(k, false, d, p, v, base));
+                }
+                for (int i = 0; i < minibatch.size(); i++) {
+                    if (minibatch.get(i).op() == Op.BACKWARD) {
+                        lastBackward[minibatch.get(i).stage() / p] = i;
+                    }
+                }
+                for (int i = 0; i < minibatch.size(); i++) {
+                    Event e = minibatch.get(i);
+                    ops.add(e);
+                    if (e.op() == Op.BACKWARD && lastBackward[e.stage() / p] == i) {
+                        ops.add(new Event(0, e.stage(), base + m - 1, Op.UPDATE));
+                    }
+                }
+            }
+            order.add(ops);
+        }
+        return new Schedule(ScheduleKind.INTERLEAVED_1F1B, numStages, Math.multiplyExact(numMinibatches, m), m, v,
+                asSoonAsPossible(order, numStages));
+    }
+
+    /**
+     * The k-th forward (or backward) of device d within a minibatch, in Megatron's order: groups of
+     * p microbatches, each group through chunk 0, 1, … (backwards through the last chunk first).
+     */
+    private static Event pass(int k, boolean forward, int d, int p, int v, int base) {
+        int group = k / (p * v);
+        int within = k % (p * v);
+        int chunk = forward ? within / p : v - 1 - within / p;
+        int micro = group * p + within % p;
+        return new Event(0, chunk * p + d, base + micro, forward ? Op.FORWARD : Op.BACKWARD);
+    }
+
+    /** Unit-time ticks: each device runs its ops in order, one per tick, each as soon as its dependency allows. */
+    private static List<Event> asSoonAsPossible(List<List<Event>> order, int numStages) {
+        int p = order.size();
+        Map<Key, Integer> tickOf = new HashMap<>();
+        Map<Integer, Integer> lastBackwardTick = new HashMap<>();
+        int[] next = new int[p];
+        int[] freeTick = new int[p];
+        List<Event> events = new ArrayList<>();
+        int remaining = order.stream().mapToInt(List::size).sum();
+        while (remaining > 0) {
+            boolean progressed = false;
+            for (int d = 0; d < p; d++) {
+                while (next[d] < order.get(d).size()) {
+                    Event e = order.get(d).get(next[d]);
+                    int s = e.stage();
+                    int tick;
+                    if (e.op() == Op.UPDATE) {
+                        tick = lastBackwardTick.get(s);
+                    } else {
+                        int ready = 0;
+                        if (e.op() == Op.FORWARD && s > 0) {
+                            Integer before = tickOf.get(new Key(s - 1, e.minibatch(), Op.FORWARD));
+                            if (before == null) {
+                                break;
+                            }
+                            ready = before + 1;
+                        } else if (e.op() == Op.BACKWARD && s < numStages - 1) {
+                            Integer after = tickOf.get(new Key(s + 1, e.minibatch(), Op.BACKWARD));
+                            if (after == null) {
+                                break;
+                            }
+                            ready = after + 1;
+                        } else if (e.op() == Op.BACKWARD) {
+                            // the last stage's backward follows its own forward
+                            ready = tickOf.get(new Key(s, e.minibatch(), Op.FORWARD)) + 1;
+                        }
+                        tick = Math.max(freeTick[d], ready);
+                        freeTick[d] = tick + 1;
+                        if (e.op() == Op.BACKWARD) {
+                            lastBackwardTick.put(s, tick);
+                        }
+                    }
+                    tickOf.put(new Key(s, e.minibatch(), e.op()), tick);
+                    events.add(new Event(tick, s, e.minibatch(), e.op()));
+                    next[d]++;
+                    remaining--;
+                    progressed = true;
+                }
+            }
+            if (!progressed) {
+                throw new IllegalStateException("interleaved 1F1B generator deadlocked: a bug, not an input error");
+            }
+        }
+        return events;
+    }
+}
