@@ -19,6 +19,7 @@ import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.partition.BalancedPartitioner;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.text.Table;
 import org.layerpipe.core.weights.WeightMemory;
 import org.layerpipe.core.weights.WeightMode;
 
@@ -88,19 +89,17 @@ public final class Benchmark {
 
         out.println();
         out.println("Throughput (samples/s; higher is better; ours M=2 uses pipeline-aware EMA):");
-        List<String[]> rows = new ArrayList<>();
-        rows.add(ModelResult.throughputHeader(cores));
-        results.forEach(r -> rows.add(r.throughputRow()));
-        out.print(render(rows));
+        Table throughput = new Table(ModelResult.throughputHeader(cores));
+        results.forEach(r -> throughput.row(r.throughputRow()));
+        out.print(throughput.markdown());
         out.println();
         out.println("Milliseconds per step (lower is better); M=2 with LATEST, EMA and STASH on one partition, interleaved in one JVM,"
                 + " best round each.");
         out.println("Memory per step (EMA runs, last round, read after GC): growth of the resident set (it keeps the peak of uncollected"
                 + " garbage) and of the live ND4J objects (a leak shows here), Java heap allocated:");
-        List<String[]> steps = new ArrayList<>();
-        steps.add(ModelResult.stepHeader());
-        results.forEach(r -> steps.add(r.stepRow()));
-        out.print(render(steps));
+        Table steps = new Table(ModelResult.stepHeader());
+        results.forEach(r -> steps.row(r.stepRow()));
+        out.print(steps.markdown());
         out.println();
         out.print(weightMemoryTable());
 
@@ -183,41 +182,14 @@ public final class Benchmark {
 
     private static String weightMemoryTable() {
         ModelSpec resnet = Models.resnet18(new Shape.Image(3, 32, 32), 100);
-        List<String[]> mem = new ArrayList<>();
-        mem.add(new String[] {"M", "partition", "STASH", "EMA", "STASH / EMA"});
+        Table mem = new Table("M", "partition", "STASH", "EMA", "STASH / EMA");
         for (int m : new int[] {2, 4, 8}) {
             Partition p = BalancedPartitioner.partition(resnet.estimatedCosts(), m);
             long stash = WeightMemory.totalPeakBytes(WeightMode.STASH, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
             long ema = WeightMemory.totalPeakBytes(WeightMode.EMA, p, resnet.parameterCounts(), ScheduleKind.LAYERPIPE2, 4);
-            mem.add(new String[] {String.valueOf(m), p.toString(), WeightMemory.human(stash), WeightMemory.human(ema),
-                String.format(Locale.ROOT, "%.2fx", (double) stash / ema)});
+            mem.row(String.valueOf(m), p.toString(), WeightMemory.human(stash), WeightMemory.human(ema),
+                    String.format(Locale.ROOT, "%.2fx", (double) stash / ema));
         }
-        return "Weight-history memory of ResNet-18 on CIFAR-100 (float, LayerPipe2, partition balanced by estimated MACs):\n" + render(mem);
-    }
-
-    static String render(List<String[]> rows) {
-        int[] w = new int[rows.get(0).length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                w[i] = Math.max(w[i], r[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < rows.size(); k++) {
-            String[] r = rows.get(k);
-            StringBuilder line = new StringBuilder("|");
-            for (int i = 0; i < r.length; i++) {
-                line.append(' ').append(r[i]).append(" ".repeat(w[i] - r[i].length())).append(" |");
-            }
-            sb.append(line).append('\n');
-            if (k == 0) {
-                StringBuilder sep = new StringBuilder("|");
-                for (int i = 0; i < r.length; i++) {
-                    sep.append("-".repeat(w[i] + 2)).append('|');
-                }
-                sb.append(sep).append('\n');
-            }
-        }
-        return sb.toString();
+        return "Weight-history memory of ResNet-18 on CIFAR-100 (float, LayerPipe2, partition balanced by estimated MACs):\n" + mem.markdown();
     }
 }

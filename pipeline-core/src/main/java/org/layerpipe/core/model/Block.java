@@ -50,7 +50,7 @@ public sealed interface Block {
 
         @Override
         public String name() {
-            return "dense(" + units + (activation == Activation.IDENTITY ? "" : "," + activation.name().toLowerCase()) + ")";
+            return "dense(" + units + (activation == Activation.IDENTITY ? "" : "," + activation.name().toLowerCase(java.util.Locale.ROOT)) + ")";
         }
     }
 
@@ -128,7 +128,7 @@ public sealed interface Block {
 
         @Override
         public String name() {
-            return type.name().toLowerCase() + "pool" + kernel;
+            return type.name().toLowerCase(java.util.Locale.ROOT) + "pool" + kernel;
         }
     }
 
@@ -181,7 +181,7 @@ public sealed interface Block {
 
         @Override
         public String name() {
-            return activation.name().toLowerCase();
+            return activation.name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

@@ -3,6 +3,8 @@ package org.layerpipe.core.partition;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.layerpipe.core.text.Table;
+
 /**
  * A text table of the delay each block gets from a partition under a schedule, for logs and
  * reports. The delays come from {@code ScheduleKind.stageDelays(partition)} (LayerPipe2
@@ -50,33 +52,13 @@ public final class DelayTable {
                     + (blockNames == null ? "no block names" : PartitionException.count(blockNames.size(), "block name"))
                     + ": pass one name per block");
         }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"block", "stage", "S", "delay"});
+        Table table = new Table("block", "stage", "S", "delay");
         for (int block = 0; block < partition.numBlocks(); block++) {
-            rows.add(new String[] {
-                block + " " + blockNames.get(block),
-                String.valueOf(partition.stageOf(block)),
-                String.valueOf(partition.stagesAfter(block)),
-                String.valueOf(stageDelays[partition.stageOf(block)]),
-            });
+            table.row(block + " " + blockNames.get(block),
+                    String.valueOf(partition.stageOf(block)),
+                    String.valueOf(partition.stagesAfter(block)),
+                    String.valueOf(stageDelays[partition.stageOf(block)]));
         }
-        int[] widths = new int[4];
-        for (String[] row : rows) {
-            for (int col = 0; col < widths.length; col++) {
-                widths[col] = Math.max(widths[col], row[col].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int col = 0; col < widths.length; col++) {
-                if (col > 0) {
-                    line.append(" | ");
-                }
-                line.append(row[col]).append(" ".repeat(widths[col] - row[col].length()));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return table.piped(4);
     }
 }

@@ -59,6 +59,25 @@ public final class Table {
         return sb.toString();
     }
 
+    /**
+     * Columns separated by {@code " | "}, the header as the first line with no rule under it, the
+     * first {@code leftAligned} columns padded on the right (names), the rest on the left (numbers);
+     * no line ends in spaces.
+     */
+    public String piped(int leftAligned) {
+        int[] w = widths(0);
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.length; i++) {
+                String pad = " ".repeat(w[i] - r[i].length());
+                line.append(i == 0 ? "" : " | ").append(i < leftAligned ? r[i] + pad : pad + r[i]);
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
     /** The header and its rule as {@link #aligned()} prints them now (widths so far). */
     public String alignedHeader() {
         int[] w = widths(0);

@@ -1,10 +1,8 @@
 package org.layerpipe.core.weights;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.text.Table;
 
 /**
  * Extra weight memory each mode needs per stage (DESIGN §2 table): LATEST none, STASH one
@@ -49,8 +47,7 @@ public final class WeightMemory {
      * with totals, e.g. for {@code resnet18} at M = 8.
      */
     public static String table(Partition partition, long[] blockParams, ScheduleKind kind, int bytesPerParam) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"stage", "blocks", "params", "delay", "latest", "stash", "ema"});
+        Table table = new Table("stage", "blocks", "params", "delay", "latest", "stash", "ema");
         long totalParams = 0;
         long[] totals = new long[WeightMode.values().length];
         int[] delays = kind.stageDelays(partition);
@@ -65,11 +62,10 @@ public final class WeightMemory {
                 row[4 + m.ordinal()] = human(bytes);
             }
             totalParams += params;
-            rows.add(row);
+            table.row(row);
         }
-        rows.add(new String[] {"total", "", String.valueOf(totalParams), "",
-                human(totals[0]), human(totals[1]), human(totals[2])});
-        return render(rows);
+        table.row("total", "", String.valueOf(totalParams), "", human(totals[0]), human(totals[1]), human(totals[2]));
+        return table.piped(2);
     }
 
     /** Bytes in B / KiB / MiB / GiB with one decimal. */
@@ -85,34 +81,5 @@ public final class WeightMemory {
             u++;
         }
         return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
-    private static String render(List<String[]> rows) {
-        int[] widths = new int[rows.get(0).length];
-        for (String[] r : rows) {
-            for (int i = 0; i < r.length; i++) {
-                widths[i] = Math.max(widths[i], r[i].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.length; i++) {
-                if (i > 0) {
-                    line.append(" | ");
-                }
-                line.append(i < 2 ? pad(r[i], widths[i]) : lpad(r[i], widths[i]));
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String pad(String s, int w) {
-        return s + " ".repeat(w - s.length());
-    }
-
-    private static String lpad(String s, int w) {
-        return " ".repeat(w - s.length()) + s;
     }
 }
