@@ -138,7 +138,7 @@ public final class PlanCommand {
         int micro = positiveInt("microbatches", own.getOrDefault("microbatches", "4"));
         if (schedules.stream().anyMatch(ScheduleKind::microbatched) && batch % micro != 0) {
             throw new IllegalArgumentException("--microbatches " + micro + " does not divide --batch-size " + batch
-                    + ": GPipe and 1F1B-flush split each minibatch into equal microbatches");
+                    + ": the synchronous schedules split each minibatch into equal microbatches");
         }
         String costs = own.getOrDefault("costs", "estimated");
         if (!costs.equals("estimated") && !costs.equals("measured")) {

@@ -47,8 +47,8 @@ public final class ConcurrentExecutor {
                                     IntConsumer workerInit, long stallMillis, UnitListener onUnit) {
         int m = stages.size();
         if (schedule.kind().planOnly()) {
-            throw new IllegalArgumentException("the " + schedule.kind() + " schedule is for the planner only: stages neither split"
-                    + " their backwards nor share devices");
+            throw new IllegalArgumentException("the " + schedule.kind() + " schedule is for the planner only: it puts several stages"
+                    + " on one device, and the executors run one thread per stage");
         }
         if (schedule.numStages() != m) {
             throw new IllegalArgumentException("schedule has " + schedule.numStages() + " stages but the pipeline has " + m);
@@ -113,6 +113,10 @@ public final class ConcurrentExecutor {
                             if (stageIndex > 0) {
                                 gradients.get(stageIndex - 1).put(j, r.gradInput());
                             }
+                        } else if (e.op() == Op.WEIGHT) {
+                            long t0 = System.nanoTime();
+                            stage.weightPass(j);
+                            busy[stageIndex] += System.nanoTime() - t0;
                         } else {
                             long t0 = System.nanoTime();
                             stage.update(lr.at(stage.version()));

@@ -22,8 +22,8 @@ public final class ReferenceExecutor {
     public static <T> RunResult run(Schedule schedule, List<? extends Stage<T>> stages, UnitSource<T> data, LearningRate lr) {
         int m = stages.size();
         if (schedule.kind().planOnly()) {
-            throw new IllegalArgumentException("the " + schedule.kind() + " schedule is for the planner only: stages neither split"
-                    + " their backwards nor share devices");
+            throw new IllegalArgumentException("the " + schedule.kind() + " schedule is for the planner only: it puts several stages"
+                    + " on one device, and the executors run one thread per stage");
         }
         if (schedule.numStages() != m) {
             throw new IllegalArgumentException("schedule has " + schedule.numStages() + " stages but the pipeline has " + m);
@@ -66,6 +66,7 @@ public final class ReferenceExecutor {
                         gradients.put(key(s, j), r.gradInput());
                     }
                 }
+                case WEIGHT -> stage.weightPass(j);
                 case UPDATE -> stage.update(lr.at(stage.version()));
             }
             busy[s] += System.nanoTime() - opStart;

@@ -24,8 +24,9 @@ public enum ScheduleKind {
      * split into its input-gradient pass ({@link Op#BACKWARD}), which the previous stage waits
      * for, and its weight-gradient pass ({@link Op#WEIGHT}), which nobody waits for and so fills
      * the bubbles; the same activation memory as 1F1B-flush and a third of its bubble when the
-     * three passes cost the same. A planning schedule: the engine computes a block's two
-     * gradients in one backward.
+     * three passes cost the same. The engine computes a block's two gradients together (ND4J's
+     * convolution backprop returns both), so it trains ZB-H1's order with the weight pass inside
+     * the backward: the same result, since the update follows the minibatch's last pass.
      */
     ZB_H1,
     /**
@@ -42,15 +43,12 @@ public enum ScheduleKind {
         return this == GPIPE || this == ONE_F_ONE_B_FLUSH || this == ZB_H1 || this == INTERLEAVED_1F1B;
     }
 
-    /** Whether only the planner runs this schedule (the engine neither splits backwards nor puts stages on shared devices). */
+    /** Whether only the planner runs this schedule: interleaved 1F1B shares devices, the executors run one thread per stage. */
     public boolean planOnly() {
-        return this == ZB_H1 || this == INTERLEAVED_1F1B;
+        return this == INTERLEAVED_1F1B;
     }
 
-    /**
-     * Whether each backward is split into an input-gradient and a weight-gradient pass
-     * ({@link Op#WEIGHT}): a planning schedule, since the engine computes both in one backward.
-     */
+    /** Whether each backward is split into an input-gradient and a weight-gradient pass ({@link Op#WEIGHT}). */
     public boolean splitsBackward() {
         return this == ZB_H1;
     }
@@ -119,7 +117,7 @@ public enum ScheduleKind {
             default:
                 throw new IllegalArgumentException("unknown schedule \"" + text
                         + "\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), "
-                                + "zb-h1 (or zero-bubble; plan only), interleaved-1f1b (plan only)");
+                                + "zb-h1 (or zero-bubble), interleaved-1f1b (plan only)");
         }
     }
 }

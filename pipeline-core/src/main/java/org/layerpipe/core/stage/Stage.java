@@ -38,6 +38,14 @@ public interface Stage<T> extends AutoCloseable {
      */
     BackwardResult<T> backward(int unit, T gradOutput);
 
+    /**
+     * The weight-gradient pass of {@code unit} under a schedule that splits backwards (ZB-H1), after
+     * its {@link #backward}. A stage may compute both gradients in the backward and do nothing here:
+     * the update comes only after every weight pass of the minibatch, so the result is the same.
+     */
+    default void weightPass(int unit) {
+    }
+
     /** Applies the accumulated gradients to the current weights at learning rate {@code learningRate}; version + 1. */
     void update(double learningRate);
 

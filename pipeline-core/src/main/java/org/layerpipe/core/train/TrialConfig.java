@@ -46,20 +46,18 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(activations != null, "activations policy is missing");
         require(optimizer != null, "optimizer is missing");
         require(precision != null, "precision is missing");
-        require(!schedule.splitsBackward(), "the " + label(schedule) + " schedule splits every backward into an input-gradient"
-                + " and a weight-gradient pass, which the engine computes together: use it with `layerpipe plan`");
         require(!schedule.planOnly(), "the " + label(schedule) + " schedule puts several stages on one device, which the trainer"
                 + " (one thread per stage) has no use for: use it with `layerpipe plan`");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
         require(microbatches == 1 || schedule.microbatched(),
-                "microbatches > 1 needs the gpipe or 1f1b-flush schedule, got " + microbatches + " with " + label(schedule));
+                "microbatches > 1 needs the gpipe, 1f1b-flush or zb-h1 schedule, got " + microbatches + " with " + label(schedule));
         require(batchSize >= 1, "batch_size must be >= 1, got " + batchSize);
         require(microbatches <= batchSize, "microbatches " + microbatches + " is more than batch_size " + batchSize
                 + ": a microbatch needs at least one example; use at most " + batchSize);
         if (batchSize % microbatches != 0) {
             // not require(): the divisors are worth finding only for the message
             throw new IllegalArgumentException("microbatches " + microbatches + " does not divide batch_size " + batchSize
-                    + ": GPipe and 1F1B-flush split each minibatch into equal microbatches; use a divisor of " + batchSize + " such as "
+                    + ": the synchronous schedules split each minibatch into equal microbatches; use a divisor of " + batchSize + " such as "
                     + divisorsAround(batchSize, microbatches));
         }
         require(epochs >= 1, "epochs must be >= 1, got " + epochs);

@@ -71,7 +71,7 @@ class PlanCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("error: unknown schedule \"zigzag\""), err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--schedules", "gpipe", "--microbatches", "5"));
-        assertEquals("error: --microbatches 5 does not divide --batch-size 64: GPipe and 1F1B-flush split each minibatch into equal microbatches\n",
+        assertEquals("error: --microbatches 5 does not divide --batch-size 64: the synchronous schedules split each minibatch into equal microbatches\n",
                 err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--lr", "0.1"));

@@ -131,7 +131,7 @@ class ConcurrentExecutorTest {
     void everyScheduleGivesTheReferenceResultAndOrder() {
         for (ScheduleKind kind : ScheduleKind.values()) {
             if (kind.planOnly()) {
-                continue; // planning schedules: the executors refuse them (ZbH1ScheduleTest)
+                continue; // interleaved 1F1B shares devices: the executors refuse it (InterleavedOneFOneBScheduleTest)
             }
             for (int m = 1; m <= 5; m++) {
                 int micro = kind == ScheduleKind.GPIPE ? 3 : 1;

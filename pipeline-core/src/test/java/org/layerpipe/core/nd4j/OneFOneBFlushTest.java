@@ -16,9 +16,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * 1F1B-flush is synchronous: trained on the executors it must equal SEQUENTIAL (microbatches that
- * are copies of one minibatch give that minibatch's mean gradient) and GPipe (the same
- * microbatches, the same sum, another order), in double, with batch norm.
+ * 1F1B-flush and ZB-H1 are synchronous: trained on the executors they must equal SEQUENTIAL
+ * (microbatches that are copies of one minibatch give that minibatch's mean gradient) and GPipe
+ * (the same microbatches, the same sum, another order), in double, with batch norm. ZB-H1 runs its
+ * weight passes inside the backwards (the engine computes both gradients together), in its own order.
  */
 class OneFOneBFlushTest {
 
@@ -32,10 +33,12 @@ class OneFOneBFlushTest {
         TestModels.Data data = TestModels.data(model, MINIBATCHES, 6, 8, DataType.DOUBLE);
         TestModels.Data copies = TestModels.microbatchCopies(data, MINIBATCHES, m);
         INDArray sequential = train(model, partition, ScheduleKind.SEQUENTIAL, 1, data, false);
-        for (boolean concurrent : new boolean[] {false, true}) {
-            INDArray flush = train(model, partition, ScheduleKind.ONE_F_ONE_B_FLUSH, m, copies, concurrent);
-            double diff = TestModels.maxAbsDiff(sequential, flush);
-            assertTrue(diff <= 1e-8, (concurrent ? "concurrent" : "reference") + ": max |W_1f1b-flush − W_sequential| = " + diff);
+        for (ScheduleKind kind : new ScheduleKind[] {ScheduleKind.ONE_F_ONE_B_FLUSH, ScheduleKind.ZB_H1}) {
+            for (boolean concurrent : new boolean[] {false, true}) {
+                INDArray flush = train(model, partition, kind, m, copies, concurrent);
+                double diff = TestModels.maxAbsDiff(sequential, flush);
+                assertTrue(diff <= 1e-8, kind + (concurrent ? " concurrent" : " reference") + ": max |W − W_sequential| = " + diff);
+            }
         }
     }
 
@@ -46,9 +49,11 @@ class OneFOneBFlushTest {
         int m = 3;
         TestModels.Data data = TestModels.data(model, MINIBATCHES * m, 4, 21, DataType.DOUBLE);
         INDArray gpipe = train(model, partition, ScheduleKind.GPIPE, m, data, false);
-        INDArray flush = train(model, partition, ScheduleKind.ONE_F_ONE_B_FLUSH, m, data, true);
-        double diff = TestModels.maxAbsDiff(gpipe, flush);
-        assertTrue(diff <= 1e-8, "max |W_1f1b-flush − W_gpipe| = " + diff);
+        for (ScheduleKind kind : new ScheduleKind[] {ScheduleKind.ONE_F_ONE_B_FLUSH, ScheduleKind.ZB_H1}) {
+            INDArray flush = train(model, partition, kind, m, data, true);
+            double diff = TestModels.maxAbsDiff(gpipe, flush);
+            assertTrue(diff <= 1e-8, kind + ": max |W − W_gpipe| = " + diff);
+        }
     }
 
     private static INDArray train(ModelSpec model, Partition p, ScheduleKind kind, int micro, TestModels.Data data, boolean concurrent) {

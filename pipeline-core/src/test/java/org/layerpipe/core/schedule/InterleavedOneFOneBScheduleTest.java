@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.layerpipe.core.execution.ConcurrentExecutor;
+import org.layerpipe.core.execution.LearningRate;
+import org.layerpipe.core.execution.ReferenceExecutor;
 import org.layerpipe.core.plan.ChromeTrace;
 import org.layerpipe.core.plan.Link;
 import org.layerpipe.core.plan.Simulation;
@@ -97,6 +100,13 @@ class InterleavedOneFOneBScheduleTest {
                         + " no use for: use it with `layerpipe plan`",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(java.util.Map.of("schedule", "interleaved-1f1b")))
                         .getMessage());
+        Schedule s = Schedule.generate(ScheduleKind.INTERLEAVED_1F1B, 2, 1, 1);
+        String refused = "the INTERLEAVED_1F1B schedule is for the planner only: it puts several stages on one device, and the"
+                + " executors run one thread per stage";
+        assertEquals(refused, assertThrows(IllegalArgumentException.class,
+                () -> ReferenceExecutor.run(s, List.of(), null, LearningRate.constant(0.1))).getMessage());
+        assertEquals(refused, assertThrows(IllegalArgumentException.class,
+                () -> ConcurrentExecutor.run(s, List.of(), null, LearningRate.constant(0.1))).getMessage());
     }
 
     @Test

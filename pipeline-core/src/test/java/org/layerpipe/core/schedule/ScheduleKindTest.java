@@ -29,11 +29,11 @@ class ScheduleKindTest {
 
     @Test
     void rejectsUnknownNamesListingTheAcceptedOnes() {
-        assertEquals("unknown schedule \"pipedream\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), zb-h1 (or zero-bubble; plan only), interleaved-1f1b (plan only)",
+        assertEquals("unknown schedule \"pipedream\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), zb-h1 (or zero-bubble), interleaved-1f1b (plan only)",
                 assertThrows(IllegalArgumentException.class, () -> ScheduleKind.parse("pipedream")).getMessage());
-        assertEquals("unknown schedule \"\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), zb-h1 (or zero-bubble; plan only), interleaved-1f1b (plan only)",
+        assertEquals("unknown schedule \"\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), zb-h1 (or zero-bubble), interleaved-1f1b (plan only)",
                 assertThrows(IllegalArgumentException.class, () -> ScheduleKind.parse("")).getMessage());
-        assertEquals("unknown schedule \"null\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), zb-h1 (or zero-bubble; plan only), interleaved-1f1b (plan only)",
+        assertEquals("unknown schedule \"null\": use one of sequential, layerpipe2, 1f1b (or one-f-one-b), gpipe, 1f1b-flush (or pipedream-flush), zb-h1 (or zero-bubble), interleaved-1f1b (plan only)",
                 assertThrows(IllegalArgumentException.class, () -> ScheduleKind.parse(null)).getMessage());
     }
 }

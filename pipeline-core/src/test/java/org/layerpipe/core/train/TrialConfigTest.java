@@ -95,22 +95,24 @@ class TrialConfigTest {
     }
 
     @Test
-    void theZeroBubbleScheduleIsRefusedForTrainingInOneSentence() {
-        assertEquals("the zb-h1 schedule splits every backward into an input-gradient and a weight-gradient pass, which the engine"
-                        + " computes together: use it with `layerpipe plan`",
-                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "zb-h1"))).getMessage());
+    void theInterleavedScheduleIsRefusedForTrainingInOneSentenceAndZeroBubbleTrains() {
+        assertEquals("the interleaved-1f1b schedule puts several stages on one device, which the trainer (one thread per stage) has"
+                        + " no use for: use it with `layerpipe plan`",
+                assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "interleaved-1f1b")))
+                        .getMessage());
+        assertEquals(4, TrialConfig.fromParams(Map.of("schedule", "zb-h1", "microbatches", "4")).microbatches());
     }
 
     @Test
     void microbatchesMustSplitTheBatchEvenly() {
-        assertEquals("microbatches 5 does not divide batch_size 64: GPipe and 1F1B-flush split each minibatch into equal microbatches;"
+        assertEquals("microbatches 5 does not divide batch_size 64: the synchronous schedules split each minibatch into equal microbatches;"
                         + " use a divisor of 64 such as 4 or 8",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "5")))
                         .getMessage());
         assertEquals("microbatches 128 is more than batch_size 64: a microbatch needs at least one example; use at most 64",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "128")))
                         .getMessage());
-        assertEquals("microbatches 3 does not divide batch_size 10: GPipe and 1F1B-flush split each minibatch into equal microbatches;"
+        assertEquals("microbatches 3 does not divide batch_size 10: the synchronous schedules split each minibatch into equal microbatches;"
                         + " use a divisor of 10 such as 2 or 5",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "gpipe", "microbatches", "3",
                         "batch_size", "10"))).getMessage());
@@ -170,7 +172,7 @@ class TrialConfigTest {
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("weights", "stale"))).getMessage());
         assertEquals("setting 'data.augment': expected true or false, got 'maybe'",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("data.augment", "maybe"))).getMessage());
-        assertEquals("microbatches > 1 needs the gpipe or 1f1b-flush schedule, got 4 with layerpipe2",
+        assertEquals("microbatches > 1 needs the gpipe, 1f1b-flush or zb-h1 schedule, got 4 with layerpipe2",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("microbatches", "4"))).getMessage());
         assertEquals("unknown setting 'lrr': did you mean 'lr'?",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("lrr", "1"))).getMessage());

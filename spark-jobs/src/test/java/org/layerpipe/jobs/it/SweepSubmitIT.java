@@ -147,7 +147,7 @@ class SweepSubmitIT {
     private static void assertDelays(MlflowRestTracker mlflow, Trial t, RunInfo run, String delaysTxt, boolean diverges) {
         int[] delays = t.config().schedule().stageDelays(t.config().partition().resolve(4, null)); // mlp [16]: 4 blocks
         int[] expected = switch (t.config().schedule()) {
-            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1 -> new int[] {0, 0};
+            case SEQUENTIAL, GPIPE, ONE_F_ONE_B_FLUSH, ZB_H1, INTERLEAVED_1F1B -> new int[] {0, 0};
             case LAYERPIPE2 -> new int[] {2, 0};
             case ONE_F_ONE_B -> new int[] {1, 0};
         };

@@ -202,7 +202,7 @@ class MalformedSweepTest {
                           microbatches: 4
                         axes:
                           schedule: [gpipe, layerpipe2]
-                        """, "bad.yaml:5: trial 1 (schedule=layerpipe2): microbatches > 1 needs the gpipe or 1f1b-flush schedule, "
+                        """, "bad.yaml:5: trial 1 (schedule=layerpipe2): microbatches > 1 needs the gpipe, 1f1b-flush or zb-h1 schedule, "
                         + "got 4 with layerpipe2; exclude this combination or change the values"),
                 bad("microbatches that do not divide the batch", """
                         name: x
@@ -211,7 +211,7 @@ class MalformedSweepTest {
                           batch_size: 64
                         axes:
                           microbatches: [4, 6]
-                        """, "bad.yaml:6: trial 1 (microbatches=6): microbatches 6 does not divide batch_size 64: GPipe and 1F1B-flush split"
+                        """, "bad.yaml:6: trial 1 (microbatches=6): microbatches 6 does not divide batch_size 64: the synchronous schedules split"
                         + " each minibatch into equal microbatches; use a divisor of 64 such as 4 or 8; exclude this combination or change the values"),
                 bad("more microbatches than examples", """
                         name: x
