@@ -1,6 +1,10 @@
 package org.layerpipe.core.cli;
 
-/** Entry point of {@code bin/layerpipe} for the commands that run without Spark. */
+/**
+ * Entry point of {@code bin/layerpipe} for the commands that run without Spark ({@code train},
+ * {@code plan}); the launcher runs the others ({@code validate}, {@code sweep}, {@code report},
+ * {@code bench}) from their own modules' classpaths.
+ */
 public final class Main {
 
     private Main() {
@@ -11,17 +15,19 @@ public final class Main {
             System.out.println("usage: layerpipe <command> [flags]\n\ncommands:\n"
                     + "  train      train one pipelined trial (layerpipe train --help)\n"
                     + "  plan       simulate pipelining a model over N devices under each schedule (layerpipe plan --help)\n"
-                    + "  validate   expand a sweep file and print its trials\n"
-                    + "  sweep      run a sweep on Spark, logged to MLflow\n"
-                    + "  bench      measure pipelined vs plain Deeplearning4j training");
+                    + "bin/layerpipe also runs validate, sweep, report and bench (bin/layerpipe --help).");
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         int code = switch (args[0]) {
             case "train" -> TrainCommand.run(rest, System.out, System.err);
             case "plan" -> PlanCommand.run(rest, System.out, System.err);
+            case "validate", "sweep", "report", "bench" -> {
+                System.err.println("error: '" + args[0] + "' needs its own module's classpath: run it as bin/layerpipe " + args[0]);
+                yield 2;
+            }
             default -> {
-                System.err.println("error: unknown command '" + args[0] + "': use train, plan, validate, sweep or bench");
+                System.err.println("error: unknown command '" + args[0] + "': use train or plan here, or bin/layerpipe --help");
                 yield 2;
             }
         };
