@@ -607,6 +607,8 @@ public final class Nd4jStage implements Stage<INDArray> {
         if (version != 0 || examplesAccumulated != 0) {
             throw new IllegalStateException("stage " + index + " has trained already: only a fresh stage is restored");
         }
+        // the version now: executors read it before the first forward, which makes the arrays
+        version = state.version();
         if (master == null) {
             restored = state;
         } else {
@@ -626,7 +628,6 @@ public final class Nd4jStage implements Stage<INDArray> {
         Map<String, INDArray> vectors = new java.util.LinkedHashMap<>();
         h.vectors().forEach((k, v) -> vectors.put(k, device(v)));
         history.restore(new HistoryState<>(h.kind(), vectors, h.counts(), h.numbers()), master);
-        version = state.version();
     }
 
     private StageState.Vector plain(INDArray v) {

@@ -29,7 +29,7 @@ import org.layerpipe.core.weights.WeightSettings;
  */
 public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec partition, ScheduleKind schedule,
                           int microbatches, WeightSettings weights, ActivationPolicy activations, OptimizerConfig optimizer,
-                          int batchSize, int epochs, long seed, Precision precision, int threads) {
+                          int batchSize, int epochs, long seed, Precision precision, int threads, CheckpointConfig checkpoint) {
 
     /**
      * Provenance settings that were part of the id until the id was made canonical: they are still written
@@ -46,6 +46,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(activations != null, "activations policy is missing");
         require(optimizer != null, "optimizer is missing");
         require(precision != null, "precision is missing");
+        require(checkpoint != null, "checkpoint settings are missing");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
         require(microbatches == 1 || schedule.microbatched(),
                 "microbatches > 1 needs the gpipe or 1f1b-flush schedule, got " + microbatches + " with " + label(schedule));
@@ -125,7 +126,9 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
                 r.get("epochs", Integer::parseInt),
                 r.get("seed", Long::parseLong),
                 r.get("precision", Precision::parse),
-                r.get("threads", Integer::parseInt)));
+                r.get("threads", Integer::parseInt),
+                new CheckpointConfig(p.get("checkpoint.dir"), r.get("checkpoint.every", Integer::parseInt),
+                        r.get("checkpoint.keep", Integer::parseInt))));
     }
 
     /** Every setting as canonical text, in {@link Setting#ALL} order. */
@@ -156,6 +159,9 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         p.put("seed", String.valueOf(seed));
         p.put("precision", precision.label());
         p.put("threads", String.valueOf(threads));
+        p.put("checkpoint.dir", checkpoint.dir());
+        p.put("checkpoint.every", String.valueOf(checkpoint.every()));
+        p.put("checkpoint.keep", String.valueOf(checkpoint.keep()));
         return p;
     }
 
@@ -169,8 +175,8 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
     /**
      * The settings that cannot change the weights this trial trains, so that its id leaves them out:
      * <ul>
-     *   <li>provenance and resources, for every trial: {@code data.path}, {@code ema.shadow}, {@code threads}
-     *       (settings that are not {@link Setting#identity()});
+     *   <li>provenance and resources, for every trial: {@code data.path}, {@code ema.shadow}, {@code threads},
+     *       {@code checkpoint.*} (settings that are not {@link Setting#identity()});
      *   <li>{@code ema.rule} and {@code ema.beta} unless {@code weights: ema}, and {@code ema.beta} unless
      *       {@code ema.rule: fixed} (the other rules derive β from the stage's delay);
      *   <li>{@code weights}, {@code ema.rule} and {@code ema.beta} when no stage is ever stale (SEQUENTIAL,
