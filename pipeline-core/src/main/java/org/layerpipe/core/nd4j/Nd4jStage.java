@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -580,7 +581,7 @@ public final class Nd4jStage implements Stage<INDArray> {
         }
         ready();
         HistoryState<INDArray> h = history.state();
-        Map<String, StageState.Vector> vectors = new java.util.LinkedHashMap<>();
+        Map<String, StageState.Vector> vectors = new LinkedHashMap<>();
         h.vectors().forEach((k, v) -> vectors.put(k, plain(v)));
         return new StageState(index, version, plain(master), velocity == null ? null : plain(velocity),
                 new HistoryState<>(h.kind(), vectors, h.counts(), h.numbers()));
@@ -625,17 +626,17 @@ public final class Nd4jStage implements Stage<INDArray> {
             velocity.assign(device(state.velocity()));
         }
         HistoryState<StageState.Vector> h = state.history();
-        Map<String, INDArray> vectors = new java.util.LinkedHashMap<>();
+        Map<String, INDArray> vectors = new LinkedHashMap<>();
         h.vectors().forEach((k, v) -> vectors.put(k, device(v)));
         history.restore(new HistoryState<>(h.kind(), vectors, h.counts(), h.numbers()), master);
     }
 
     private StageState.Vector plain(INDArray v) {
-        return dtype == DataType.DOUBLE ? new StageState.Doubles(v.toDoubleVector()) : new StageState.Floats(v.toFloatVector());
+        return dtype == DataType.DOUBLE ? StageState.Vector.of(v.toDoubleVector()) : StageState.Vector.of(v.toFloatVector());
     }
 
     private static INDArray device(StageState.Vector v) {
-        return v instanceof StageState.Doubles d ? Nd4j.createFromArray(d.values()) : Nd4j.createFromArray(((StageState.Floats) v).values());
+        return v.doubles() != null ? Nd4j.createFromArray(v.doubles()) : Nd4j.createFromArray(v.floats());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.layerpipe.core.stage;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,64 +25,49 @@ public record StageState(int stage, long version, Vector weights, Vector velocit
         Objects.requireNonNull(history, "history");
     }
 
-    /** A flat vector in the stage's precision: {@code float[]} or {@code double[]}, copied bit for bit. */
-    public sealed interface Vector permits Floats, Doubles {
+    /**
+     * A flat vector in the stage's precision, copied bit for bit: exactly one of {@code floats} and
+     * {@code doubles} is set. Equal when the values are, bit for bit.
+     */
+    public record Vector(float[] floats, double[] doubles) {
 
-        int length();
+        public Vector {
+            if ((floats == null) == (doubles == null)) {
+                throw new IllegalArgumentException("a vector holds either floats or doubles");
+            }
+        }
+
+        public static Vector of(float[] values) {
+            return new Vector(values, null);
+        }
+
+        public static Vector of(double[] values) {
+            return new Vector(null, values);
+        }
+
+        public int length() {
+            return floats != null ? floats.length : doubles.length;
+        }
 
         /** {@code float} or {@code double}. */
-        String precision();
-    }
-
-    public record Floats(float[] values) implements Vector {
-
-        @Override
-        public int length() {
-            return values.length;
-        }
-
-        @Override
         public String precision() {
-            return "float";
+            return floats != null ? "float" : "double";
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Floats f && Arrays.equals(values, f.values);
+            return o instanceof Vector v && Arrays.equals(floats, v.floats) && Arrays.equals(doubles, v.doubles);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(values);
-        }
-    }
-
-    public record Doubles(double[] values) implements Vector {
-
-        @Override
-        public int length() {
-            return values.length;
-        }
-
-        @Override
-        public String precision() {
-            return "double";
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Doubles d && Arrays.equals(values, d.values);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(values);
+            return 31 * Arrays.hashCode(floats) + Arrays.hashCode(doubles);
         }
     }
 
     /** Every vector of this state by name ({@code weights}, {@code velocity}, {@code history.<name>}). */
     public Map<String, Vector> vectors() {
-        Map<String, Vector> all = new java.util.LinkedHashMap<>();
+        Map<String, Vector> all = new LinkedHashMap<>();
         all.put("weights", weights);
         if (velocity != null) {
             all.put("velocity", velocity);

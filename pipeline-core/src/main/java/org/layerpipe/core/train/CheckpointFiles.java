@@ -105,14 +105,14 @@ final class CheckpointFiles {
     }
 
     private static void writeVector(StageState.Vector v, DataOutputStream out) throws IOException {
-        if (v instanceof StageState.Floats f) {
+        if (v.floats() != null) {
             out.writeByte(FLOATS);
-            out.writeInt(f.values().length);
-            for (float x : f.values()) {
+            out.writeInt(v.floats().length);
+            for (float x : v.floats()) {
                 out.writeInt(Float.floatToRawIntBits(x));
             }
         } else {
-            double[] d = ((StageState.Doubles) v).values();
+            double[] d = v.doubles();
             out.writeByte(DOUBLES);
             out.writeInt(d.length);
             for (double x : d) {
@@ -133,13 +133,13 @@ final class CheckpointFiles {
             for (int i = 0; i < n; i++) {
                 f[i] = Float.intBitsToFloat(in.readInt());
             }
-            return new StageState.Floats(f);
+            return StageState.Vector.of(f);
         }
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
             d[i] = Double.longBitsToDouble(in.readLong());
         }
-        return new StageState.Doubles(d);
+        return StageState.Vector.of(d);
     }
 
     static String epochsText(List<EpochMetrics> epochs) {

@@ -52,7 +52,8 @@ public final class Checkpoints implements AutoCloseable {
 
     /** Version of the files' layout; a checkpoint of another format is refused. */
     public static final int FORMAT = 1;
-    static final String MANIFEST = "manifest.txt";
+    /** The manifest file of a checkpoint folder. */
+    public static final String MANIFEST = "manifest.txt";
     static final String EPOCHS = "epochs.tsv";
     private static final Pattern FOLDER = Pattern.compile("epoch-(\\d{6,9})");
     private static final String TEMPORARY = ".tmp-";

@@ -72,9 +72,11 @@ public final class PipelineTrainer {
             listener.onData(DataSummary.of(data.train(), "train", location), DataSummary.of(data.test(), "test", location));
             ModelSpec model = config.model().build(data.train().shape(), data.train().numClasses());
             Checkpoint resume = checkpoints == null ? null : checkpoints.latest().orElse(null);
+            // digests of every example: computed once, for the checkpoints
+            String[] digests = checkpoints == null ? null : new String[] {data.train().digest(), data.test().digest()};
             Partition partition;
             if (resume != null) {
-                requireSameData(resume, data, checkpoints.folder(resume.epoch()));
+                requireSameData(resume, digests, checkpoints.folder(resume.epoch()));
                 // a balanced:M trial goes on with the split it profiled, not a new one
                 partition = PartitionSpec.parse(resume.partition()).resolve(model.numBlocks(), null);
             } else {
@@ -116,7 +118,7 @@ public final class PipelineTrainer {
                     if (saving.due(epoch, config.epochs())) {
                         // before onEpoch: a trial killed in between resumes after this epoch instead of training it twice
                         String folder = checkpoints.write(new Checkpoint(trialId, epoch, partitionText, config.seed(),
-                                data.train().digest(), data.test().digest(), epochs, run.snapshot()), saving.keep());
+                                digests[0], digests[1], epochs, run.snapshot()), saving.keep());
                         listener.onCheckpoint(epoch, folder);
                     }
                     listener.onEpoch(m);
@@ -134,8 +136,8 @@ public final class PipelineTrainer {
     }
 
     /** A trial id covers the data set and its limits, not the files' content: a checkpoint goes on only with the data it trained on. */
-    private static void requireSameData(Checkpoint resume, TrainTest data, String folder) {
-        String[][] sides = {{"training", resume.trainDigest(), data.train().digest()}, {"test", resume.testDigest(), data.test().digest()}};
+    private static void requireSameData(Checkpoint resume, String[] digests, String folder) {
+        String[][] sides = {{"training", resume.trainDigest(), digests[0]}, {"test", resume.testDigest(), digests[1]}};
         for (String[] side : sides) {
             if (!side[2].equals(side[1])) {
                 throw new CheckpointException("checkpoint " + folder + " was written with other " + side[0] + " data (digest "

@@ -14,7 +14,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -229,6 +231,24 @@ class CheckpointResumeTest {
         assertEquals("checkpoint file:" + tmp.resolve(other.configHash()).resolve("epoch-000001") + " belongs to trial "
                 + one.configHash() + ", not to trial " + other.configHash()
                 + ": it was copied or moved here; delete it or choose another checkpoint.dir", r.message());
+    }
+
+    /** A checkpoint of the same trial id on other data (the files at data.path were replaced): refused. */
+    @Test
+    void aCheckpointOfOtherDataFailsTheTrial() throws Exception {
+        TrialConfig config = mlp("stash").with(Map.of("epochs", "2", "checkpoint.dir", tmp.toString()));
+        assertEquals(TrialStatus.FINISHED, Nd4jBackend.trainer().train(config, TrainingListener.NONE).status());
+        Path folder = tmp.resolve(config.configHash()).resolve("epoch-000002");
+        Path manifest = folder.resolve(Checkpoints.MANIFEST);
+        String text = Files.readString(manifest);
+        String body = text.substring(0, text.lastIndexOf("sha256=")).replaceFirst("data.train=\\w+", "data.train=0123456789abcdef");
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(body.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(manifest, body + "sha256=" + sha + "\n");
+        TrialResult r = Nd4jBackend.trainer().train(config, TrainingListener.NONE);
+        assertEquals(TrialStatus.FAILED, r.status());
+        assertTrue(r.message().startsWith("checkpoint file:" + folder + " was written with other training data (digest 0123456789abcdef,"
+                + " the data read now has "), r.message());
     }
 
     /** Re-running a finished trial trains nothing and returns its metrics from the last checkpoint. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.apache.hadoop.conf.Configuration;
@@ -40,11 +41,11 @@ class CheckpointsTest {
         for (int e = 1; e <= epoch; e++) {
             epochs.add(metrics(e));
         }
-        StageState s0 = new StageState(0, 16L * epoch, new StageState.Doubles(new double[] {Math.PI, -0.0, Double.MIN_VALUE, epoch}),
-                new StageState.Doubles(new double[] {1e-300, 2, 3, 4}),
-                new HistoryState<>("ema", Map.of("average", new StageState.Doubles(new double[] {0.1, 0.2, 0.3, 0.4})),
+        StageState s0 = new StageState(0, 16L * epoch, StageState.Vector.of(new double[] {Math.PI, -0.0, Double.MIN_VALUE, epoch}),
+                StageState.Vector.of(new double[] {1e-300, 2, 3, 4}),
+                new HistoryState<>("ema", Map.of("average", StageState.Vector.of(new double[] {0.1, 0.2, 0.3, 0.4})),
                         Map.of("updates", 16L * epoch), Map.of("beta", 0.6, "scale", 1.0 / 7, "betaPowK", 1e-12)));
-        StageState s1 = new StageState(1, 16L * epoch, new StageState.Floats(new float[] {1.5f, Float.MIN_VALUE}), null,
+        StageState s1 = new StageState(1, 16L * epoch, StageState.Vector.of(new float[] {1.5f, Float.MIN_VALUE}), null,
                 new HistoryState<>("stash", Map.of(), Map.of("buffers", 0L, "peakBytes", 0L), Map.of()));
         return new Checkpoint(trial, epoch, "[2,3]", 7, "train-digest", "test-digest", epochs, List.of(s0, s1));
     }
@@ -184,7 +185,7 @@ class CheckpointsTest {
     @Test
     void whenToCheckpoint() {
         CheckpointConfig every2 = new CheckpointConfig("/d", 2, 2);
-        assertEquals(List.of(2, 4, 5), java.util.stream.IntStream.rangeClosed(1, 5).filter(e -> every2.due(e, 5)).boxed().toList());
+        assertEquals(List.of(2, 4, 5), IntStream.rangeClosed(1, 5).filter(e -> every2.due(e, 5)).boxed().toList());
         assertFalse(new CheckpointConfig("", 1, 2).due(1, 1));
         assertEquals("checkpoint.every must be >= 1 epoch, got 0",
                 assertThrows(IllegalArgumentException.class, () -> new CheckpointConfig("/d", 0, 2)).getMessage());
