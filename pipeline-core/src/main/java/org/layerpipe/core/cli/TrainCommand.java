@@ -94,6 +94,7 @@ public final class TrainCommand {
         private final Table table = new Table("epoch", "train loss", "train acc", "test loss", "test acc", "samples/s",
                 "time s", "efficiency", "history", "activations", "recon err");
         private int epochs;
+        private String trialId = "";
         private long lastLine = System.nanoTime();
 
         ConsoleListener(PrintStream out) {
@@ -102,6 +103,7 @@ public final class TrainCommand {
 
         @Override
         public void onStart(TrialConfig config, String partition, String delayTable, Provenance provenance) {
+            trialId = provenance.configHash();
             out.println("trial " + provenance.configHash() + ": " + config.model().name() + " on " + config.data().name()
                     + ", partition " + partition + ", schedule " + TrialConfig.label(config.schedule())
                     + ", weights " + config.weights().label() + ", " + config.epochs() + " epoch(s), batch " + config.batchSize());
@@ -126,6 +128,13 @@ public final class TrainCommand {
                 lastLine = System.nanoTime();
             }
             out.flush();
+        }
+
+        /** The restored epochs are rows of the table as well, so a resumed run prints the whole trial. */
+        @Override
+        public void onResume(int epoch, String checkpoint, List<EpochMetrics> restored) {
+            out.println("resuming trial " + trialId + " from epoch " + epoch + " (checkpoint " + checkpoint + ")");
+            restored.forEach(this::onEpoch);
         }
 
         @Override

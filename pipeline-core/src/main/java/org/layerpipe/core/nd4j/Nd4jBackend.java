@@ -16,6 +16,7 @@ import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.stage.Stage;
+import org.layerpipe.core.stage.StageState;
 import org.layerpipe.core.train.BackendUnavailableException;
 import org.layerpipe.core.train.Evaluation;
 import org.layerpipe.core.train.PipelineTrainer;
@@ -217,6 +218,22 @@ public final class Nd4jBackend implements TrainingBackend {
                 sum += s.drainPeakActivationBytes();
             }
             return sum;
+        }
+
+        @Override
+        public List<StageState> snapshot() {
+            return pipeline.stages().stream().map(Nd4jStage::snapshot).toList();
+        }
+
+        @Override
+        public void restore(List<StageState> states) {
+            if (states.size() != pipeline.stages().size()) {
+                throw new IllegalArgumentException("the checkpoint has " + states.size() + " stages, the trial has "
+                        + pipeline.stages().size());
+            }
+            for (int s = 0; s < states.size(); s++) {
+                pipeline.stages().get(s).restore(states.get(s));
+            }
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +16,8 @@ import org.layerpipe.core.stage.BackwardResult;
 import org.layerpipe.core.stage.DivergenceException;
 import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.stage.Stage;
+import org.layerpipe.core.stage.StageState;
+import org.layerpipe.core.weights.HistoryState;
 import org.layerpipe.core.weights.LatestHistory;
 import org.layerpipe.core.weights.ReconstructionStats;
 import org.layerpipe.core.weights.WeightHistory;
@@ -102,6 +105,8 @@ public final class Nd4jStage implements Stage<INDArray> {
     private final BufferPool outputs = BufferPool.recycling();
     private final BufferPool gradInputs = new BufferPool();
     private List<INDArray> initialParams;
+    /** A checkpoint's state to take on when the device arrays are made (on the stage's own thread). */
+    private StageState restored;
     private Nd4jStage downstream;
 
     private INDArray master;
@@ -265,6 +270,10 @@ public final class Nd4jStage implements Stage<INDArray> {
             offset += p.length();
         }
         initialParams = null;
+        if (restored != null) {
+            apply(restored);
+            restored = null;
+        }
         gradients = Nd4j.zeros(dtype, n);
         gradientViews = layout.views(gradients);
         trainedRanges = layout.ranges(true);
@@ -553,6 +562,81 @@ public final class Nd4jStage implements Stage<INDArray> {
         }
         inferenceOutput = Buffers.ensure(inferenceOutput, dtype, z.shape());
         return loss.forward(z, w, null, inferenceOutput);
+    }
+
+    /**
+     * The stage's state between epochs, as plain arrays: current weights (batch-norm running statistics
+     * included), momentum, weight history and version counter. What the next epoch needs besides is
+     * rebuilt from these (buffers, views) or overwritten before it is read (gradients, scratch).
+     *
+     * @throws IllegalStateException when a minibatch is in flight or gradients wait for their update
+     */
+    public StageState snapshot() {
+        if (!inFlight.isEmpty() || examplesAccumulated != 0) {
+            throw new IllegalStateException("stage " + index + " has " + inFlight.size() + " minibatch(es) in flight and "
+                    + examplesAccumulated + " examples of gradients not yet applied: a stage is checkpointed only between epochs");
+        }
+        if (master == null && restored != null) {
+            return restored;
+        }
+        ready();
+        HistoryState<INDArray> h = history.state();
+        Map<String, StageState.Vector> vectors = new LinkedHashMap<>();
+        h.vectors().forEach((k, v) -> vectors.put(k, plain(v)));
+        return new StageState(index, version, plain(master), velocity == null ? null : plain(velocity),
+                new HistoryState<>(h.kind(), vectors, h.counts(), h.numbers()));
+    }
+
+    /**
+     * Puts this stage, fresh from its constructor, into {@code state} (a {@link #snapshot()} of the same
+     * stage of the same trial). Takes effect now if the stage's arrays exist, else when they are made.
+     *
+     * @throws IllegalArgumentException when the state is another stage's or does not fit this one
+     */
+    public void restore(StageState state) {
+        if (state.stage() != index) {
+            throw new IllegalArgumentException("the state of stage " + state.stage() + " cannot restore stage " + index);
+        }
+        String precision = dtype == DataType.DOUBLE ? "double" : "float";
+        for (Map.Entry<String, StageState.Vector> e : state.vectors().entrySet()) {
+            if (e.getValue().length() != layout.size() || !e.getValue().precision().equals(precision)) {
+                throw new IllegalArgumentException("stage " + index + "'s " + e.getKey() + " in the checkpoint has "
+                        + e.getValue().length() + " " + e.getValue().precision() + " values, the stage has " + layout.size()
+                        + " " + precision + " parameters");
+            }
+        }
+        if (version != 0 || examplesAccumulated != 0) {
+            throw new IllegalStateException("stage " + index + " has trained already: only a fresh stage is restored");
+        }
+        // the version now: executors read it before the first forward, which makes the arrays
+        version = state.version();
+        if (master == null) {
+            restored = state;
+        } else {
+            apply(state);
+        }
+    }
+
+    private void apply(StageState state) {
+        if (layout.size() > 0) {
+            master.assign(device(state.weights()));
+        }
+        if (state.velocity() != null) {
+            velocity = Nd4j.zeros(dtype, layout.size());
+            velocity.assign(device(state.velocity()));
+        }
+        HistoryState<StageState.Vector> h = state.history();
+        Map<String, INDArray> vectors = new LinkedHashMap<>();
+        h.vectors().forEach((k, v) -> vectors.put(k, device(v)));
+        history.restore(new HistoryState<>(h.kind(), vectors, h.counts(), h.numbers()), master);
+    }
+
+    private StageState.Vector plain(INDArray v) {
+        return dtype == DataType.DOUBLE ? StageState.Vector.of(v.toDoubleVector()) : StageState.Vector.of(v.toFloatVector());
+    }
+
+    private static INDArray device(StageState.Vector v) {
+        return v.doubles() != null ? Nd4j.createFromArray(v.doubles()) : Nd4j.createFromArray(v.floats());
     }
 
     @Override

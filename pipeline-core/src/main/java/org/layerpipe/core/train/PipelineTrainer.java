@@ -53,17 +53,36 @@ public final class PipelineTrainer {
         this.extraEnvironment = Map.copyOf(extraEnvironment);
     }
 
+    /**
+     * Trains {@code config}. With {@code checkpoint.dir} set it writes a checkpoint after every
+     * {@code checkpoint.every}-th epoch and the last, and first looks for the trial's newest one: if there is
+     * one it continues after that epoch (telling {@link TrainingListener#onResume}), exactly as the run that
+     * wrote it would have gone on. A checkpoint that is corrupt, incomplete, another trial's or of other data
+     * ends the trial as FAILED with one sentence naming it; it is never used.
+     */
     public TrialResult train(TrialConfig config, TrainingListener listener) {
         Provenance provenance = provenance(config);
         List<EpochMetrics> epochs = new ArrayList<>();
         String partitionText = config.partition().toString();
-        try {
+        CheckpointConfig saving = config.checkpoint();
+        String trialId = config.configHash();
+        try (Checkpoints checkpoints = saving.enabled() ? Checkpoints.open(saving.dir(), trialId, hadoop) : null) {
             TrainTest data = DataSets.load(config.data(), hadoop);
             String location = DataSets.location(config.data());
             listener.onData(DataSummary.of(data.train(), "train", location), DataSummary.of(data.test(), "test", location));
             ModelSpec model = config.model().build(data.train().shape(), data.train().numClasses());
-            double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, config) : null;
-            Partition partition = config.partition().resolve(model.numBlocks(), costs);
+            Checkpoint resume = checkpoints == null ? null : checkpoints.latest().orElse(null);
+            // digests of every example: computed once, for the checkpoints
+            String[] digests = checkpoints == null ? null : new String[] {data.train().digest(), data.test().digest()};
+            Partition partition;
+            if (resume != null) {
+                requireSameData(resume, digests, checkpoints.folder(resume.epoch()));
+                // a balanced:M trial goes on with the split it profiled, not a new one
+                partition = PartitionSpec.parse(resume.partition()).resolve(model.numBlocks(), null);
+            } else {
+                double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, config) : null;
+                partition = config.partition().resolve(model.numBlocks(), costs);
+            }
             partitionText = partition.toString();
             int[] delays = config.schedule().stageDelays(partition);
             listener.onStart(config, partitionText, DelayTable.render(partition, model.blockNames(), delays), provenance);
@@ -78,11 +97,30 @@ public final class PipelineTrainer {
             long totalUpdates = (long) perEpoch * config.epochs();
             LearningRate lr = update -> config.optimizer().rateAt(update, totalUpdates, perEpoch);
             try (TrainingBackend.Run<?> run = backend.open(model, partition, delays, config)) {
-                for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+                int first = 1;
+                if (resume != null) {
+                    String folder = checkpoints.folder(resume.epoch());
+                    try {
+                        run.restore(resume.stages());
+                    } catch (IllegalArgumentException e) {
+                        throw new CheckpointException("checkpoint " + folder + " does not fit trial " + trialId + ": " + e.getMessage(), e);
+                    }
+                    epochs.addAll(resume.epochs());
+                    first = resume.epoch() + 1;
+                    listener.onResume(resume.epoch(), folder, resume.epochs());
+                }
+                for (int epoch = first; epoch <= config.epochs(); epoch++) {
+                    // the order and augmentation of an epoch depend on (seed, epoch) only: a resumed trial sees the same
                     List<Batch> batches = Batches.epoch(data.train(), norm, config.batchSize(), config.seed(), epoch, true,
                             config.data().augment());
                     EpochMetrics m = runEpoch(run, config, epoch, batches, test, lr, totalUpdates, listener);
                     epochs.add(m);
+                    if (saving.due(epoch, config.epochs())) {
+                        // before onEpoch: a trial killed in between resumes after this epoch instead of training it twice
+                        String folder = checkpoints.write(new Checkpoint(trialId, epoch, partitionText, config.seed(),
+                                digests[0], digests[1], epochs, run.snapshot()), saving.keep());
+                        listener.onCheckpoint(epoch, folder);
+                    }
                     listener.onEpoch(m);
                 }
             }
@@ -95,6 +133,22 @@ public final class PipelineTrainer {
             }
             return new TrialResult(TrialStatus.FAILED, describe(e), epochs, partitionText, provenance);
         }
+    }
+
+    /** A trial id covers the data set and its limits, not the files' content: a checkpoint goes on only with the data it trained on. */
+    private static void requireSameData(Checkpoint resume, String[] digests, String folder) {
+        String[][] sides = {{"training", resume.trainDigest(), digests[0]}, {"test", resume.testDigest(), digests[1]}};
+        for (String[] side : sides) {
+            if (!side[2].equals(side[1])) {
+                throw new CheckpointException("checkpoint " + folder + " was written with other " + side[0] + " data (digest "
+                        + abbreviate(side[1]) + ", the data read now has " + abbreviate(side[2]) + "): the files at data.path changed;"
+                        + " put them back or delete the checkpoint folder to start over");
+            }
+        }
+    }
+
+    private static String abbreviate(String digest) {
+        return digest == null ? "none" : digest.length() > 16 ? digest.substring(0, 16) + "…" : digest;
     }
 
     private <T> EpochMetrics runEpoch(TrainingBackend.Run<T> run, TrialConfig config, int epoch, List<Batch> batches,

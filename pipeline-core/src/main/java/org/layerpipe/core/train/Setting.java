@@ -49,7 +49,11 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("epochs", "1", "passes over the training data", true),
             new Setting("seed", "1", "seed of initial weights, shuffling and augmentation", true),
             new Setting("precision", "float", "float or double", true),
-            new Setting("threads", "0", "CPU threads for the trial (0 = all cores)", false));
+            new Setting("threads", "0", "CPU threads for the trial (0 = all cores)", false),
+            new Setting("checkpoint.dir", "", "folder (any Hadoop path) for epoch checkpoints, one subfolder per trial id; a re-run"
+                    + " with the same folder resumes from the last one; empty = none (not part of the trial id)", false),
+            new Setting("checkpoint.every", "1", "write a checkpoint after every N-th epoch and after the last", false),
+            new Setting("checkpoint.keep", "2", "checkpoints kept per trial, newest first; older ones are deleted", false));
 
     /**
      * Names users reach for that are not our keys, each with the key it means; spelling slips are
@@ -65,7 +69,9 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             Map.entry("dataset", "data"), Map.entry("data_dir", "data.path"), Map.entry("stages", "partition"),
             Map.entry("weight_mode", "weights"), Map.entry("mode", "weights"), Map.entry("scheduler", "lr_schedule"),
             Map.entry("lr_scheduler", "lr_schedule"), Map.entry("pipeline", "schedule"), Map.entry("dtype", "precision"),
-            Map.entry("num_threads", "threads"), Map.entry("mu", "momentum"), Map.entry("augmentation", "data.augment"));
+            Map.entry("num_threads", "threads"), Map.entry("mu", "momentum"), Map.entry("augmentation", "data.augment"),
+            Map.entry("checkpoint_path", "checkpoint.dir"),
+            Map.entry("checkpoints", "checkpoint.dir"));
 
     /**
      * The setting with this key.

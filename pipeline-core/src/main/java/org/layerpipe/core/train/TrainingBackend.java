@@ -8,6 +8,7 @@ import org.layerpipe.core.execution.UnitSource;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.stage.Stage;
+import org.layerpipe.core.stage.StageState;
 
 /**
  * What the trainer needs from a compute backend (ND4J on CPU or CUDA): keeps
@@ -41,6 +42,21 @@ public interface TrainingBackend {
 
         /** Peak per-minibatch activation bytes held by each stage since the last call. */
         long drainPeakActivationBytes();
+
+        /**
+         * Every stage's state, in plain arrays, for a checkpoint; called between epochs, when the schedule has
+         * drained (no minibatch in flight, every gradient applied).
+         *
+         * @throws IllegalStateException when a stage has not drained
+         */
+        List<StageState> snapshot();
+
+        /**
+         * Puts the stages of this fresh run into the states of a {@link #snapshot()} of the same trial.
+         *
+         * @throws IllegalArgumentException when a state does not fit its stage
+         */
+        void restore(List<StageState> states);
 
         @Override
         void close();

@@ -1,5 +1,7 @@
 package org.layerpipe.core.train;
 
+import java.util.List;
+
 /** Callbacks while a trial trains; all default to nothing. Called on the training thread. */
 public interface TrainingListener {
 
@@ -16,6 +18,25 @@ public interface TrainingListener {
 
     /** About every second during an epoch: minibatches done of total, running mean training loss. */
     default void onProgress(int epoch, int done, int total, double runningLoss) {
+    }
+
+    /**
+     * The trial goes on from a checkpoint: epochs 1..{@code epoch} were trained by an earlier run and are not
+     * trained again. Called once, after {@link #onStart}, before the first {@link #onEpoch} (of epoch
+     * {@code epoch + 1}, if any is left). {@code restored} are those epochs' metrics as that run measured them;
+     * the earlier run may have reported some or all of them already — a listener that records epochs (an MLflow
+     * run's steps) logs only the ones it does not have.
+     *
+     * @param checkpoint the checkpoint's folder
+     */
+    default void onResume(int epoch, String checkpoint, List<EpochMetrics> restored) {
+    }
+
+    /**
+     * A checkpoint of the state after {@code epoch} is written (its folder). Called after the epoch is evaluated and
+     * before its {@link #onEpoch}: a trial killed in between resumes after this epoch.
+     */
+    default void onCheckpoint(int epoch, String checkpoint) {
     }
 
     /** An epoch finished and was evaluated. */

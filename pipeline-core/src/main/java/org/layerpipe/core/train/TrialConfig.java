@@ -29,7 +29,7 @@ import org.layerpipe.core.weights.WeightSettings;
  */
 public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec partition, ScheduleKind schedule,
                           int microbatches, WeightSettings weights, ActivationPolicy activations, OptimizerConfig optimizer,
-                          int batchSize, int epochs, long seed, Precision precision, int threads) {
+                          int batchSize, int epochs, long seed, Precision precision, int threads, CheckpointConfig checkpoint) {
 
     /**
      * Provenance settings that were part of the id until the id was made canonical: they are still written
@@ -48,6 +48,7 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(precision != null, "precision is missing");
         require(!schedule.planOnly(), "the " + label(schedule) + " schedule puts several stages on one device, which the trainer"
                 + " (one thread per stage) has no use for: use it with `layerpipe plan`");
+        require(checkpoint != null, "checkpoint settings are missing");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
         require(microbatches == 1 || schedule.microbatched(),
                 "microbatches > 1 needs the gpipe, 1f1b-flush or zb-h1 schedule, got " + microbatches + " with " + label(schedule));
@@ -127,7 +128,9 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
                 r.get("epochs", Integer::parseInt),
                 r.get("seed", Long::parseLong),
                 r.get("precision", Precision::parse),
-                r.get("threads", Integer::parseInt)));
+                r.get("threads", Integer::parseInt),
+                new CheckpointConfig(p.get("checkpoint.dir"), r.get("checkpoint.every", Integer::parseInt),
+                        r.get("checkpoint.keep", Integer::parseInt))));
     }
 
     /** Every setting as canonical text, in {@link Setting#ALL} order. */
@@ -158,6 +161,9 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         p.put("seed", String.valueOf(seed));
         p.put("precision", precision.label());
         p.put("threads", String.valueOf(threads));
+        p.put("checkpoint.dir", checkpoint.dir());
+        p.put("checkpoint.every", String.valueOf(checkpoint.every()));
+        p.put("checkpoint.keep", String.valueOf(checkpoint.keep()));
         return p;
     }
 
@@ -171,8 +177,8 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
     /**
      * The settings that cannot change the weights this trial trains, so that its id leaves them out:
      * <ul>
-     *   <li>provenance and resources, for every trial: {@code data.path}, {@code ema.shadow}, {@code threads}
-     *       (settings that are not {@link Setting#identity()});
+     *   <li>provenance and resources, for every trial: {@code data.path}, {@code ema.shadow}, {@code threads},
+     *       {@code checkpoint.*} (settings that are not {@link Setting#identity()});
      *   <li>{@code ema.rule} and {@code ema.beta} unless {@code weights: ema}, and {@code ema.beta} unless
      *       {@code ema.rule: fixed} (the other rules derive β from the stage's delay);
      *   <li>{@code weights}, {@code ema.rule} and {@code ema.beta} when no stage is ever stale (SEQUENTIAL,

@@ -1,5 +1,7 @@
 package org.layerpipe.core.weights;
 
+import java.util.Map;
+
 /**
  * {@link WeightMode#EMA} with an average of <em>applied updates</em> (LayerPipe2, our
  * formulation in DESIGN §2): {@code e ← β·e + (1−β)·ΔW} after each update, bias-corrected
@@ -105,6 +107,29 @@ public final class EmaHistory<V> implements WeightHistory<V> {
     @Override
     public boolean usesScratch() {
         return true;
+    }
+
+    @Override
+    public HistoryState<V> state() {
+        Map<String, V> vectors = average == null ? Map.of() : Map.of("average", average);
+        return new HistoryState<>("ema", vectors, Map.of("updates", updates),
+                Map.of("beta", beta, "scale", scale, "betaPowK", betaPowK));
+    }
+
+    @Override
+    public void restore(HistoryState<V> state, V like) {
+        state.requireKind("ema");
+        if (Double.doubleToLongBits(state.number("beta")) != Double.doubleToLongBits(beta)) {
+            throw new IllegalArgumentException("the checkpoint's EMA has beta " + state.number("beta") + ", this stage's is " + beta);
+        }
+        V saved = state.vectors().get("average");
+        if (saved != null) {
+            average = ops.zerosLike(like);
+            ops.copy(saved, average);
+        }
+        updates = state.count("updates");
+        scale = state.number("scale");
+        betaPowK = state.number("betaPowK");
     }
 
     @Override

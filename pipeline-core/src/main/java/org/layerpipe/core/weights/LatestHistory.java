@@ -25,6 +25,16 @@ public final class LatestHistory<V> implements WeightHistory<V> {
     }
 
     @Override
+    public HistoryState<V> state() {
+        return HistoryState.empty("latest");
+    }
+
+    @Override
+    public void restore(HistoryState<V> state, V like) {
+        state.requireKind("latest");
+    }
+
+    @Override
     public long heldBytes() {
         return 0;
     }

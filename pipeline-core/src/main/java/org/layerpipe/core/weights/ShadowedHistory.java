@@ -1,5 +1,7 @@
 package org.layerpipe.core.weights;
 
+import java.util.Map;
+
 /**
  * A history with an exact {@link StashHistory} kept beside it, to measure how far its
  * reconstructions are from the true weights: {@code ‖Ŵ − W_true‖ / ‖W_true − W_now‖} per
@@ -7,6 +9,9 @@ package org.layerpipe.core.weights;
  * diagnostic cost and is not counted in {@link #heldBytes()}.
  */
 public final class ShadowedHistory<V> implements WeightHistory<V> {
+
+    /** The count a shadowed history adds to its inner history's state. */
+    static final String SHADOW_BUFFERS = "shadow.buffers";
 
     private final WeightHistory<V> inner;
     private final StashHistory<V> exact;
@@ -75,6 +80,23 @@ public final class ShadowedHistory<V> implements WeightHistory<V> {
     @Override
     public boolean needsAppliedUpdate() {
         return inner.needsAppliedUpdate();
+    }
+
+    /**
+     * The inner history's state plus the shadow stash's buffer count. The shadow is a diagnostic (not part of the
+     * trial id): a checkpoint taken without it restores into a shadowed history and the other way round.
+     */
+    @Override
+    public HistoryState<V> state() {
+        HistoryState<V> shadow = exact.state();
+        return inner.state().withCount(SHADOW_BUFFERS, shadow.count("buffers"));
+    }
+
+    @Override
+    public void restore(HistoryState<V> state, V like) {
+        inner.restore(state, like);
+        long buffers = state.counts().getOrDefault(SHADOW_BUFFERS, 0L);
+        exact.restore(new HistoryState<>("stash", Map.of(), Map.of("buffers", buffers, "peakBytes", 0L), Map.of()), like);
     }
 
     @Override

@@ -84,6 +84,31 @@ public final class StashHistory<V> implements WeightHistory<V> {
         release(version, stored(version));
     }
 
+    /** Between epochs no version is held, only buffers for the next epoch's copies: how many, so memory reads the same. */
+    @Override
+    public HistoryState<V> state() {
+        if (!slots.isEmpty()) {
+            throw new IllegalStateException("the weight stash still holds " + slots.size() + " version(s) of forwards awaiting"
+                    + " their backward: a stage is checkpointed only when its pipeline has drained");
+        }
+        return new HistoryState<>("stash", Map.of(), Map.of("buffers", (long) allocated, "peakBytes", peakBytes), Map.of());
+    }
+
+    @Override
+    public void restore(HistoryState<V> state, V like) {
+        state.requireKind("stash");
+        long buffers = state.count("buffers");
+        if (buffers < 0 || buffers > capacity) {
+            throw new IllegalArgumentException("the checkpoint's weight stash had " + buffers + " buffers, this stage's delay allows "
+                    + capacity);
+        }
+        bytesPerCopy = ops.bytes(like);
+        for (; allocated < buffers; allocated++) {
+            free.push(ops.zerosLike(like));
+        }
+        peakBytes = state.count("peakBytes");
+    }
+
     @Override
     public long heldBytes() {
         return allocated * bytesPerCopy;

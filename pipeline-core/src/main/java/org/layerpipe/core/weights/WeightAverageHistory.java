@@ -1,5 +1,7 @@
 package org.layerpipe.core.weights;
 
+import java.util.Map;
+
 /**
  * {@link WeightMode#EMA} variant {@link EmaRule#WEIGHT_AVERAGE}: an exponential average of
  * the weights themselves, {@code A ← β·A + (1−β)·W} after each update, with
@@ -74,6 +76,23 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
     @Override
     public boolean usesScratch() {
         return true;
+    }
+
+    @Override
+    public HistoryState<V> state() {
+        Map<String, V> vectors = average == null ? Map.of() : Map.of("average", average);
+        return new HistoryState<>("weight-average", vectors, Map.of(), Map.of("betaPowK", betaPowK));
+    }
+
+    @Override
+    public void restore(HistoryState<V> state, V like) {
+        state.requireKind("weight-average");
+        V saved = state.vectors().get("average");
+        if (saved != null) {
+            average = ops.zerosLike(like);
+            ops.copy(saved, average);
+        }
+        betaPowK = state.number("betaPowK");
     }
 
     @Override

@@ -62,6 +62,23 @@ public interface WeightHistory<V> {
     /** The most bytes it ever held. */
     long peakBytes();
 
+    /**
+     * What the history keeps for the next epoch, for a checkpoint; its vectors are the history's own
+     * (copy them to keep them). Asked between epochs only.
+     *
+     * @throws IllegalStateException when a forward still awaits its backward (the pipeline has not drained)
+     */
+    HistoryState<V> state();
+
+    /**
+     * Puts this history, fresh from its constructor, into a {@link #state()} taken from a history of the same
+     * kind and delay; the vectors are copied.
+     *
+     * @param like a vector of the stage's length and precision, to make buffers from
+     * @throws IllegalArgumentException when the state was written by another kind of history or does not fit it
+     */
+    void restore(HistoryState<V> state, V like);
+
     /** Reconstruction error measured since the last call, for shadowed histories; {@link ReconstructionStats#NONE} otherwise. */
     default ReconstructionStats drainReconstructionStats() {
         return ReconstructionStats.NONE;

@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.core.train.BackendUnavailableException;
 import org.layerpipe.core.train.Setting;
 
@@ -83,5 +90,31 @@ class TrainCommandTest {
         assertTrue(text.contains("epoch  train loss  train acc"), text);
         assertTrue(text.lines().anyMatch(l -> l.trim().startsWith("2 ")), text);
         assertTrue(text.contains("finished: test accuracy"), text);
+    }
+
+    @Test
+    void theSameCommandWithItsCheckpointFolderResumes(@TempDir Path dir) throws IOException {
+        String[] args = {"--model", "mlp", "--model-hidden", "16", "--data", "synthetic", "--data-train-limit", "128",
+                "--data-test-limit", "64", "--batch-size", "32", "--epochs", "3", "--partition", "[2,2]",
+                "--checkpoint-dir", dir.toString(), "--checkpoint.keep", "3"};
+        assertEquals(0, run(args), err.toString(StandardCharsets.UTF_8));
+        String first = out.toString(StandardCharsets.UTF_8);
+        String id = first.substring(first.indexOf("trial ") + 6, first.indexOf(':'));
+        assertTrue(!first.contains("resuming"), first);
+        // as if the run had been killed during epoch 3
+        Path trialDir = dir.resolve(id);
+        try (Stream<Path> epoch3 = Files.walk(trialDir.resolve("epoch-000003"))) {
+            epoch3.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        out.reset();
+        assertEquals(0, run(args), err.toString(StandardCharsets.UTF_8));
+        String again = out.toString(StandardCharsets.UTF_8);
+        assertTrue(again.contains("\nresuming trial " + id + " from epoch 2 (checkpoint file:" + trialDir.resolve("epoch-000002") + ")\n"),
+                again);
+        // the restored epochs are rows of the table too, then epoch 3 trains
+        assertEquals(List.of("1", "2", "3"), again.lines().filter(l -> l.matches(" +\\d .*")).map(l -> l.trim().split(" ")[0]).toList(),
+                again);
+        assertEquals(1, again.lines().filter(l -> l.startsWith("epoch 3:")).count(), again);
+        assertTrue(again.lines().noneMatch(l -> l.startsWith("epoch 1:") || l.startsWith("epoch 2:")), again);
     }
 }

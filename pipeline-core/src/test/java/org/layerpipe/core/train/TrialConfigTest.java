@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,9 +67,30 @@ class TrialConfigTest {
             assertEquals(base.configHash(), base.with(Map.of("weights", "stash")).configHash(), neverStale + ": no stage is stale");
             assertEquals(base.configHash(), base.with(Map.of("ema.rule", "fixed", "ema.beta", "0.5")).configHash(), neverStale.toString());
         }
-        assertEquals(Set.of("data.path", "ema.shadow", "threads", "ema.beta", "microbatches"), ema.ignoredSettings());
-        assertEquals(Set.of("data.path", "ema.shadow", "threads", "ema.rule", "ema.beta", "model.hidden", "microbatches"), cnn.with(Map.of("weights", "latest"))
+        Set<String> provenance = Set.of("data.path", "ema.shadow", "threads", "checkpoint.dir", "checkpoint.every", "checkpoint.keep");
+        assertEquals(union(provenance, Set.of("ema.beta", "microbatches")), ema.ignoredSettings());
+        assertEquals(union(provenance, Set.of("ema.rule", "ema.beta", "model.hidden", "microbatches")), cnn.with(Map.of("weights", "latest"))
                 .ignoredSettings());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new HashSet<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    @Test
+    void checkpointSettingsAreProvenanceNotIdentity() {
+        TrialConfig c = TrialConfig.defaults();
+        TrialConfig checkpointed = c.with(Map.of("checkpoint.dir", "hdfs:///ckpt", "checkpoint.every", "3", "checkpoint.keep", "5"));
+        assertEquals(c.configHash(), checkpointed.configHash(), "where and how often a trial checkpoints does not change what it trains");
+        assertEquals(new CheckpointConfig("hdfs:///ckpt", 3, 5), checkpointed.checkpoint());
+        assertEquals(checkpointed, TrialConfig.fromParams(checkpointed.toParams()));
+        assertEquals(new CheckpointConfig("", 1, 2), c.checkpoint());
+        assertEquals("checkpoint.every must be >= 1 epoch, got 0", assertThrows(IllegalArgumentException.class,
+                () -> c.with(Map.of("checkpoint.every", "0"))).getMessage());
+        assertEquals("setting 'checkpoint.keep': 'two' is not a valid number", assertThrows(IllegalArgumentException.class,
+                () -> c.with(Map.of("checkpoint.keep", "two"))).getMessage());
     }
 
     @Test

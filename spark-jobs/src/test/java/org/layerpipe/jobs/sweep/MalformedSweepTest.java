@@ -27,7 +27,8 @@ class MalformedSweepTest {
 
     private static final String KNOWN_SETTINGS = "known settings are model, model.hidden, data, data.path, "
             + "data.train_limit, data.test_limit, data.augment, partition, schedule, microbatches, weights, ema.rule, "
-            + "ema.beta, ema.shadow, activations, lr, lr_schedule, lr_warmup, momentum, weight_decay, batch_size, epochs, seed, precision, threads";
+            + "ema.beta, ema.shadow, activations, lr, lr_schedule, lr_warmup, momentum, weight_decay, batch_size, epochs, seed, precision, threads, "
+            + "checkpoint.dir, checkpoint.every, checkpoint.keep";
 
     static Stream<Arguments> malformed() {
         return Stream.of(
