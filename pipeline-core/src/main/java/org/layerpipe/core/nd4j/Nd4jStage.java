@@ -173,6 +173,7 @@ public final class Nd4jStage implements Stage<INDArray> {
         this.sgd = sgd;
         this.policy = policy;
         SoftmaxLossBlock lossBlock = null;
+        List<Long> weightEnds = new ArrayList<>(); // where each block with weights ends in the flat vector
         for (int b = 0; b < blocks.size(); b++) {
             Block block = blocks.get(b);
             Shape in = inputShapes.get(b);
@@ -191,6 +192,7 @@ public final class Nd4jStage implements Stage<INDArray> {
             }
             if (layout.size() > before) {
                 this.blocks.get(this.blocks.size() - 1).hasParameters = true;
+                weightEnds.add(layout.size());
             }
             long expected = initialParams.get(b).length();
             if (layout.size() - before != expected) {
@@ -217,7 +219,8 @@ public final class Nd4jStage implements Stage<INDArray> {
         this.outputBlock = outputAt;
         this.initialParams = List.copyOf(initialParams);
         // a stage without parameters (pooling, flatten) has no weights to remember
-        this.history = layout.size() == 0 ? new LatestHistory<>() : weights.newHistory(delay, Nd4jVectors.INSTANCE);
+        this.history = layout.size() == 0 ? new LatestHistory<>()
+                : weights.newHistory(delay, Nd4jVectors.INSTANCE, weightEnds.stream().mapToLong(Long::longValue).toArray());
     }
 
     private static boolean reluBeforeMaxPool(List<Block> blocks, int b) {

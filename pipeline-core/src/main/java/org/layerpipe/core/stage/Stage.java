@@ -58,7 +58,7 @@ public interface Stage<T> extends AutoCloseable {
     /** Number of minibatches whose forward ran and whose backward has not. */
     int inFlight();
 
-    /** Reconstruction error since the last call, when the history is shadowed. */
+    /** Reconstruction error since the last call, when the history is shadowed; its segments are the stage's blocks with weights, in order. */
     ReconstructionStats drainReconstructionStats();
 
     @Override

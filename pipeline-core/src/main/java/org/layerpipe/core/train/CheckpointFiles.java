@@ -26,7 +26,7 @@ final class CheckpointFiles {
     private static final String EPOCH_COLUMNS = String.join("\t", "epoch", "train_loss", "train_accuracy", "test_loss",
             "test_accuracy", "samples_per_second", "wall_seconds", "stage_busy", "pipeline_efficiency", "history_bytes",
             "activation_bytes", "reconstruction_error", "reconstruction_error_max", "stage_reconstruction_error",
-            "learning_rate", "stage_staleness_max", "stage_staleness_mean");
+            "learning_rate", "stage_staleness_max", "stage_staleness_mean", "block_reconstruction_error");
 
     private CheckpointFiles() {
     }
@@ -149,7 +149,7 @@ final class CheckpointFiles {
                     d(m.testAccuracy()), d(m.samplesPerSecond()), d(m.wallSeconds()), join(m.stageBusy()), d(m.pipelineEfficiency()),
                     String.valueOf(m.historyBytes()), String.valueOf(m.activationBytes()), d(m.reconstructionError()),
                     d(m.reconstructionErrorMax()), join(m.stageReconstructionError()), d(m.learningRate()),
-                    join(m.stageStalenessMax()), join(m.stageStalenessMean()))).append('\n');
+                    join(m.stageStalenessMax()), join(m.stageStalenessMean()), join(m.blockReconstructionError()))).append('\n');
         }
         return sb.toString();
     }
@@ -163,12 +163,12 @@ final class CheckpointFiles {
         List<EpochMetrics> epochs = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
             String[] f = lines[i].split("\t", -1);
-            if (f.length != 17) {
-                throw new IllegalArgumentException("line " + (i + 1) + " has " + f.length + " fields, not 17");
+            if (f.length != 18) {
+                throw new IllegalArgumentException("line " + (i + 1) + " has " + f.length + " fields, not 18");
             }
             epochs.add(new EpochMetrics(Integer.parseInt(f[0]), p(f[1]), p(f[2]), p(f[3]), p(f[4]), p(f[5]), p(f[6]), doubles(f[7]),
                     p(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]), p(f[11]), p(f[12]), doubles(f[13]), p(f[14]), ints(f[15]),
-                    doubles(f[16])));
+                    doubles(f[16]), doubles(f[17])));
         }
         return epochs;
     }

@@ -21,10 +21,24 @@ package org.layerpipe.core.train;
  * @param stageStalenessMax     per stage: the largest staleness measured from the version counters (updates between a
  *                              unit's forward and its backward); the schedule's nominal delay in steady state
  * @param stageStalenessMean    per stage: the mean measured staleness over the epoch's units, pipeline fill included
+ * @param blockReconstructionError per block of the model: the mean reconstruction error of that block's own weights,
+ *                              {@code ‖Ŵ_b−W_b,true‖/‖W_b,true−W_b,now‖} (NaN for blocks without weights, never stale or
+ *                              not shadowed); empty when not known (results read back from before it was measured)
  */
 public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
                            double samplesPerSecond, double wallSeconds, double[] stageBusy, double pipelineEfficiency,
                            long historyBytes, long activationBytes, double reconstructionError, double reconstructionErrorMax,
                            double[] stageReconstructionError, double learningRate, int[] stageStalenessMax,
-                           double[] stageStalenessMean) {
+                           double[] stageStalenessMean, double[] blockReconstructionError) {
+
+    /** Metrics without per-block reconstruction errors. */
+    public EpochMetrics(int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
+                        double samplesPerSecond, double wallSeconds, double[] stageBusy, double pipelineEfficiency,
+                        long historyBytes, long activationBytes, double reconstructionError, double reconstructionErrorMax,
+                        double[] stageReconstructionError, double learningRate, int[] stageStalenessMax,
+                        double[] stageStalenessMean) {
+        this(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy, samplesPerSecond, wallSeconds, stageBusy, pipelineEfficiency,
+                historyBytes, activationBytes, reconstructionError, reconstructionErrorMax, stageReconstructionError, learningRate,
+                stageStalenessMax, stageStalenessMean, new double[0]);
+    }
 }

@@ -113,7 +113,8 @@ public final class PipelineTrainer {
                     // the order and augmentation of an epoch depend on (seed, epoch) only: a resumed trial sees the same
                     List<Batch> batches = Batches.epoch(data.train(), norm, config.batchSize(), config.seed(), epoch, true,
                             config.data().augment());
-                    EpochMetrics m = runEpoch(run, config, epoch, batches, test, lr, totalUpdates, listener);
+                    EpochMetrics m = runEpoch(run, config, partition, model.parameterCounts(), epoch, batches, test, lr, totalUpdates,
+                            listener);
                     epochs.add(m);
                     if (saving.due(epoch, config.epochs())) {
                         // before onEpoch: a trial killed in between resumes after this epoch instead of training it twice
@@ -151,8 +152,9 @@ public final class PipelineTrainer {
         return digest == null ? "none" : digest.length() > 16 ? digest.substring(0, 16) + "…" : digest;
     }
 
-    private <T> EpochMetrics runEpoch(TrainingBackend.Run<T> run, TrialConfig config, int epoch, List<Batch> batches,
-                                      List<Batch> test, LearningRate lr, long totalUpdates, TrainingListener listener) {
+    private <T> EpochMetrics runEpoch(TrainingBackend.Run<T> run, TrialConfig config, Partition partition, long[] blockParams,
+                                      int epoch, List<Batch> batches, List<Batch> test, LearningRate lr, long totalUpdates,
+                                      TrainingListener listener) {
         int micro = config.microbatches();
         List<? extends Stage<T>> stages = run.stages();
         Schedule schedule = Schedule.generate(config.schedule(), stages.size(), batches.size() * micro, micro);
@@ -180,18 +182,27 @@ public final class PipelineTrainer {
         long history = 0;
         ReconstructionStats all = ReconstructionStats.NONE;
         double[] perStage = new double[stages.size()];
+        double[] perBlock = new double[blockParams.length];
+        java.util.Arrays.fill(perBlock, Double.NaN);
         for (int s = 0; s < stages.size(); s++) {
             Stage<T> stage = stages.get(s);
             history += stage.historyBytes();
             ReconstructionStats rs = stage.drainReconstructionStats();
             perStage[s] = rs.mean();
             all = all.merge(rs);
+            // the stage's segments are its blocks with weights, in order
+            int segment = 0;
+            for (int b = partition.firstBlock(s); b < partition.endBlock(s) && segment < rs.segmentMeans().length; b++) {
+                if (blockParams[b] > 0) {
+                    perBlock[b] = rs.segmentMeans()[segment++];
+                }
+            }
         }
         long steps = stages.get(stages.size() - 1).version();
         return new EpochMetrics(epoch, r.meanLoss(), r.accuracy(), eval.loss(), eval.accuracy(),
                 r.totalExamples() / wall, wall, busy, efficiency, history, run.drainPeakActivationBytes(),
                 all.mean(), all.max(), perStage, config.optimizer().rateAt(steps, totalUpdates, totalUpdates / config.epochs()),
-                r.maxStaleness(), r.meanStaleness());
+                r.maxStaleness(), r.meanStaleness(), perBlock);
     }
 
     private Provenance provenance(TrialConfig config) {

@@ -36,8 +36,13 @@ public final class ArrayVectors implements VectorOps<double[]> {
 
     @Override
     public double distance(double[] a, double[] b) {
+        return distance(a, b, 0, a.length);
+    }
+
+    @Override
+    public double distance(double[] a, double[] b, long from, long to) {
         double sum = 0;
-        for (int i = 0; i < a.length; i++) {
+        for (int i = (int) from; i < to; i++) {
             double d = a[i] - b[i];
             sum += d * d;
         }

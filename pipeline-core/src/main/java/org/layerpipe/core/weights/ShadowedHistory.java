@@ -16,14 +16,29 @@ public final class ShadowedHistory<V> implements WeightHistory<V> {
     private final WeightHistory<V> inner;
     private final StashHistory<V> exact;
     private final VectorOps<V> ops;
+    /** End of each segment of the weight vector (one per block with weights), ascending; empty for the whole vector only. */
+    private final long[] segmentEnds;
+    private final long[] segmentCounts;
+    private final double[] segmentSums;
     private long count;
     private double sum;
     private double max;
 
     public ShadowedHistory(WeightHistory<V> inner, int delay, VectorOps<V> ops) {
+        this(inner, delay, ops, new long[0]);
+    }
+
+    /**
+     * @param segmentEnds where each block's weights end in the flat vector (ascending; the first
+     *                    segment starts at 0): the error is also measured per segment
+     */
+    public ShadowedHistory(WeightHistory<V> inner, int delay, VectorOps<V> ops, long[] segmentEnds) {
         this.inner = inner;
         this.exact = new StashHistory<>(delay, ops);
         this.ops = ops;
+        this.segmentEnds = segmentEnds.clone();
+        this.segmentCounts = new long[segmentEnds.length];
+        this.segmentSums = new double[segmentEnds.length];
     }
 
     @Override
@@ -55,6 +70,15 @@ public final class ShadowedHistory<V> implements WeightHistory<V> {
                 count++;
                 sum += error;
                 max = Math.max(max, error);
+                long from = 0;
+                for (int k = 0; k < segmentEnds.length; k++) {
+                    double segmentDrift = ops.distance(truth, current, from, segmentEnds[k]);
+                    if (segmentDrift > 0) {
+                        segmentSums[k] += ops.distance(used, truth, from, segmentEnds[k]) / segmentDrift;
+                        segmentCounts[k]++;
+                    }
+                    from = segmentEnds[k];
+                }
             }
         }
         exact.release(forwardVersion);
@@ -111,10 +135,17 @@ public final class ShadowedHistory<V> implements WeightHistory<V> {
 
     @Override
     public ReconstructionStats drainReconstructionStats() {
-        ReconstructionStats stats = count == 0 ? ReconstructionStats.NONE : new ReconstructionStats(count, sum / count, max);
+        double[] segments = new double[segmentEnds.length];
+        for (int k = 0; k < segments.length; k++) {
+            segments[k] = segmentCounts[k] == 0 ? Double.NaN : segmentSums[k] / segmentCounts[k];
+        }
+        ReconstructionStats stats = count == 0 ? ReconstructionStats.NONE
+                : new ReconstructionStats(count, sum / count, max, segments);
         count = 0;
         sum = 0;
         max = 0;
+        java.util.Arrays.fill(segmentCounts, 0);
+        java.util.Arrays.fill(segmentSums, 0);
         return stats;
     }
 }

@@ -24,6 +24,9 @@ public interface VectorOps<V> {
     /** Euclidean distance {@code ‖a − b‖₂}. */
     double distance(V a, V b);
 
+    /** Euclidean distance of the entries {@code [from, to)} of {@code a} and {@code b}. */
+    double distance(V a, V b, long from, long to);
+
     /** Bytes the vector occupies. */
     long bytes(V v);
 }

@@ -60,6 +60,14 @@ public record WeightSettings(WeightMode mode, EmaRule rule, double beta, boolean
 
     /** Builds the history for one stage of nominal delay {@code delay}. */
     public <V> WeightHistory<V> newHistory(int delay, VectorOps<V> ops) {
+        return newHistory(delay, ops, new long[0]);
+    }
+
+    /**
+     * The history, whose shadow (if any) also measures the error of each segment of the weight
+     * vector ending at {@code segmentEnds} (one per block with weights).
+     */
+    public <V> WeightHistory<V> newHistory(int delay, VectorOps<V> ops, long[] segmentEnds) {
         WeightHistory<V> history = switch (mode) {
             case LATEST -> new LatestHistory<>();
             case STASH -> new StashHistory<>(delay, ops);
@@ -67,6 +75,6 @@ public record WeightSettings(WeightMode mode, EmaRule rule, double beta, boolean
                     ? new WeightAverageHistory<>(delay, ops)
                     : new EmaHistory<>(delay, rule.beta(delay, beta), ops);
         };
-        return shadow ? new ShadowedHistory<>(history, delay, ops) : history;
+        return shadow ? new ShadowedHistory<>(history, delay, ops, segmentEnds) : history;
     }
 }

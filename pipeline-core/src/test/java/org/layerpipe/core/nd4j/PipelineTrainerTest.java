@@ -64,6 +64,12 @@ class PipelineTrainerTest {
         assertTrue(last.historyBytes() > 0, "EMA at stage 0 holds one copy");
         assertTrue(last.activationBytes() > 0);
         assertTrue(last.reconstructionError() >= 0 && last.reconstructionError() < 1, "shadowed EMA error " + last.reconstructionError());
+        // per block: stage 0 = flatten + one dense layer, so that layer's error is the stage's; stage 1 is never stale
+        double[] blocks = last.blockReconstructionError();
+        assertEquals(4, blocks.length, java.util.Arrays.toString(blocks));
+        assertTrue(Double.isNaN(blocks[0]), "flatten has no weights: " + blocks[0]);
+        assertEquals(last.stageReconstructionError()[0], blocks[1], 1e-9);
+        assertTrue(Double.isNaN(blocks[2]) && Double.isNaN(blocks[3]), "stage 1 is never stale: " + java.util.Arrays.toString(blocks));
         assertEquals(r.provenance().configHash(), mlp(Map.of("ema.shadow", "true")).configHash());
         assertTrue(r.provenance().environment().containsKey("nd4j.backend"));
         assertTrue(r.provenance().environment().containsKey("layerpipe.git.commit"));

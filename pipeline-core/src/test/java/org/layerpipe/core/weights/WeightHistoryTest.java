@@ -174,6 +174,35 @@ class WeightHistoryTest {
         assertEquals((long) N * Double.BYTES, h.heldBytes(), "the shadow's own copies are not the mode's memory");
     }
 
+    /**
+     * Per block: the shadow's error of each segment equals that of a shadowed history kept on the
+     * segment alone, fed the same slice of every update (the EMA is elementwise) — for each rule.
+     */
+    @Test
+    void shadowMeasuresEachBlockOnItsOwn() {
+        int delay = 4;
+        int split = N / 3;
+        for (WeightSettings w : new WeightSettings[] {WeightSettings.emaFixed(0.5), WeightSettings.ema(EmaRule.PIPELINE_AWARE),
+                WeightSettings.ema(EmaRule.WEIGHT_AVERAGE), WeightSettings.latest()}) {
+            WeightSettings shadowed = w.withShadow(true);
+            WeightHistory<double[]> whole = shadowed.newHistory(delay, ArrayVectors.INSTANCE, new long[] {split, N});
+            WeightHistory<double[]> first = shadowed.newHistory(delay, ArrayVectors.INSTANCE);
+            WeightHistory<double[]> second = shadowed.newHistory(delay, ArrayVectors.INSTANCE);
+            // the second block's updates grow, so its error differs from the first's
+            HistoryDriver.UpdateRule rule = (t, x) -> HistoryDriver.fill(N, i -> Math.sin(t * 0.3 + i) * 0.05 * (i < split ? 1 : 1 + t));
+            new HistoryDriver(whole, delay, W0).run(40, rule);
+            new HistoryDriver(first, delay, java.util.Arrays.copyOfRange(W0, 0, split))
+                    .run(40, (t, x) -> java.util.Arrays.copyOfRange(rule.update(t, x), 0, split));
+            new HistoryDriver(second, delay, java.util.Arrays.copyOfRange(W0, split, N))
+                    .run(40, (t, x) -> java.util.Arrays.copyOfRange(rule.update(t, x), split, N));
+            double[] segments = whole.drainReconstructionStats().segmentMeans();
+            assertEquals(2, segments.length, w.toString());
+            assertEquals(first.drainReconstructionStats().mean(), segments[0], 1e-12, w + " block 0");
+            assertEquals(second.drainReconstructionStats().mean(), segments[1], 1e-12, w + " block 1");
+            assertTrue(Math.abs(segments[0] - segments[1]) > 1e-6 || w.mode() == WeightMode.LATEST, w + ": the blocks differ");
+        }
+    }
+
     @Test
     void latestKeepsNothingAndNeverWrites() {
         LatestHistory<double[]> h = new LatestHistory<>();

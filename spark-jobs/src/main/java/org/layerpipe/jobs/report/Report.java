@@ -383,8 +383,9 @@ public record Report(String markdown, Map<String, byte[]> figures) {
         private void reconstructionSection() {
             md.append("## EMA reconstruction error vs pipeline depth\n\n");
             md.append("‖Ŵ − W_true‖ / ‖W_true − W_now‖ at the last epoch, measured against a shadow stash (`ema.shadow: true`),")
-                    .append(" per **stage**: the result tables hold it per stage, not per block (every block of a stage has the")
-                    .append(" same delay). The last stage has no delay and no error.\n\n");
+                    .append(" per **stage** (the whole stage's weights) and below per **block** (each block's own weights; every")
+                    .append(" block of a stage has the same delay, but not the same updates). The last stage has no delay and no")
+                    .append(" error.\n\n");
             Table table = new Table("EMA variant", "M", "seeds", "error per stage (mean over seeds)", "trial mean");
             Map<String, TreeMap<Integer, List<Double>>> chart = new TreeMap<>();
             for (Variant v : variants) {
@@ -439,6 +440,35 @@ public record Report(String markdown, Map<String, byte[]> figures) {
                             .toArray(), null)));
             figure("reconstruction_error_vs_stages.png", "EMA reconstruction error vs pipeline depth, per stage", "stages (M)",
                     "relative error", series, Charts.Spread.BARS);
+            blockTable();
+        }
+
+        /** The same error per block with weights: mean over seeds at the last epoch (trials from before it was measured have none). */
+        private void blockTable() {
+            Table table = new Table("EMA variant", "M", "error per block (block: mean over seeds)");
+            for (Variant v : stageErrors.keySet()) {
+                TreeMap<Integer, List<Double>> perBlock = new TreeMap<>();
+                for (TrialRow t : v.bySeed().values()) {
+                    List<EpochRow> es = epochs(t);
+                    double[] err = es.isEmpty() || es.get(es.size() - 1).blockReconstructionError() == null ? new double[0]
+                            : es.get(es.size() - 1).blockReconstructionError();
+                    for (int b = 0; b < err.length; b++) {
+                        if (Double.isFinite(err[b])) {
+                            perBlock.computeIfAbsent(b, k -> new ArrayList<>()).add(err[b]);
+                        }
+                    }
+                }
+                if (perBlock.isEmpty()) {
+                    continue;
+                }
+                List<String> cells = new ArrayList<>();
+                perBlock.forEach((b, errs) -> cells.add(b + ": " + f(errs.stream().mapToDouble(Double::doubleValue).average().orElseThrow(), 4)));
+                table.row(v.label(), String.valueOf(v.stages()), String.join(", ", cells));
+            }
+            if (table.size() > 0) {
+                md.append("Per block (blocks without weights and the last stage's are never stale and are left out):\n\n")
+                        .append(table.markdown()).append('\n');
+            }
         }
 
         // ---- readings -------------------------------------------------------------------------

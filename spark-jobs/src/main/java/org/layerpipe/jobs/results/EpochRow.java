@@ -12,5 +12,5 @@ public record EpochRow(
         int epoch, double trainLoss, double trainAccuracy, double testLoss, double testAccuracy,
         double samplesPerSecond, double wallSeconds, double pipelineEfficiency, long historyBytes, long activationBytes,
         double reconstructionError, double reconstructionErrorMax, double learningRate,
-        double[] stageBusy, double[] stageReconstructionError) implements Serializable {
+        double[] stageBusy, double[] stageReconstructionError, double[] blockReconstructionError) implements Serializable {
 }

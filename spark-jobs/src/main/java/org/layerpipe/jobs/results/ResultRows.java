@@ -61,7 +61,8 @@ public final class ResultRows {
                     config.toParams().get("ema.rule"), config.seed(),
                     m.epoch(), m.trainLoss(), m.trainAccuracy(), m.testLoss(), m.testAccuracy(), m.samplesPerSecond(),
                     m.wallSeconds(), m.pipelineEfficiency(), m.historyBytes(), m.activationBytes(), m.reconstructionError(),
-                    m.reconstructionErrorMax(), m.learningRate(), m.stageBusy().clone(), m.stageReconstructionError().clone()));
+                    m.reconstructionErrorMax(), m.learningRate(), m.stageBusy().clone(), m.stageReconstructionError().clone(),
+                    m.blockReconstructionError().clone()));
         }
         return rows;
     }

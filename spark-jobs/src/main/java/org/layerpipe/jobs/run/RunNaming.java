@@ -56,6 +56,8 @@ public final class RunNaming {
 
     public static final String STAGE_BUSY = "stage_busy_";
     public static final String STAGE_RECONSTRUCTION = "stage_reconstruction_error_";
+    /** Per block of the model (block index after the prefix): the EMA's reconstruction error of that block's weights. */
+    public static final String BLOCK_RECONSTRUCTION = "block_reconstruction_error_";
     /** Per stage, per epoch: the largest staleness measured from the version counters ({@code staleness.max.stage0}). */
     public static final String STALENESS_MAX = "staleness.max.stage";
     /** Per stage, per epoch: the mean measured staleness, pipeline fill included ({@code staleness.mean.stage0}). */
@@ -116,6 +118,9 @@ public final class RunNaming {
             add(out, STALENESS_MAX + s, m.stageStalenessMax()[s], timestamp, m.epoch());
             add(out, STALENESS_MEAN + s, m.stageStalenessMean()[s], timestamp, m.epoch());
         }
+        for (int b = 0; b < m.blockReconstructionError().length; b++) {
+            add(out, BLOCK_RECONSTRUCTION + b, m.blockReconstructionError()[b], timestamp, m.epoch());
+        }
         return out;
     }
 
@@ -125,7 +130,7 @@ public final class RunNaming {
      */
     public static boolean isEpochMetric(String key) {
         return EPOCH_METRICS.contains(key) || key.startsWith(STAGE_BUSY) || key.startsWith(STAGE_RECONSTRUCTION)
-                || key.startsWith(STALENESS_MAX) || key.startsWith(STALENESS_MEAN);
+                || key.startsWith(BLOCK_RECONSTRUCTION) || key.startsWith(STALENESS_MAX) || key.startsWith(STALENESS_MEAN);
     }
 
     /** An epoch's values in {@link #EPOCH_METRICS} order. */

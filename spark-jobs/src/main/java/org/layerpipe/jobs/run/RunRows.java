@@ -39,6 +39,13 @@ public final class RunRows {
         while (run.latestMetrics().containsKey(RunNaming.STAGE_BUSY + stages)) {
             stages++;
         }
+        // blocks without weights or never stale log no error: the array runs to the last block that did
+        int blocks = 0;
+        for (String key : run.latestMetrics().keySet()) {
+            if (key.startsWith(RunNaming.BLOCK_RECONSTRUCTION)) {
+                blocks = Math.max(blocks, Integer.parseInt(key.substring(RunNaming.BLOCK_RECONSTRUCTION.length())) + 1);
+            }
+        }
         TreeMap<Integer, Map<String, Double>> byEpoch = new TreeMap<>();
         histories.forEach((key, points) -> {
             for (Metric m : points) {
@@ -60,11 +67,15 @@ public final class RunRows {
                 stalenessMax[s] = (int) Math.round(v.getOrDefault(RunNaming.STALENESS_MAX + s, -1.0));
                 stalenessMean[s] = v.getOrDefault(RunNaming.STALENESS_MEAN + s, Double.NaN);
             }
+            double[] blockRecon = new double[blocks];
+            for (int b = 0; b < blocks; b++) {
+                blockRecon[b] = v.getOrDefault(RunNaming.BLOCK_RECONSTRUCTION + b, Double.NaN);
+            }
             epochs.add(new EpochMetrics(e.getKey(), get(v, "train_loss"), get(v, "train_accuracy"), get(v, "test_loss"),
                     get(v, "test_accuracy"), get(v, "samples_per_second"), get(v, "wall_seconds"), busy,
                     get(v, "pipeline_efficiency"), (long) get(v, "history_bytes"), (long) get(v, "activation_bytes"),
                     get(v, "reconstruction_error"), get(v, "reconstruction_error_max"), recon, get(v, "learning_rate"),
-                    stalenessMax, stalenessMean));
+                    stalenessMax, stalenessMean, blockRecon));
         }
         Map<String, String> tags = run.tags();
         TrialStatus status = tags.containsKey(RunNaming.TAG_STATUS) ? TrialStatus.valueOf(tags.get(RunNaming.TAG_STATUS))

@@ -120,6 +120,16 @@ class ReportCommandTest {
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("report.md and 6 figure(s)"));
     }
 
+    /** [2,1,1]: blocks 1 (stage 0, delay 4) and 2 (stage 1, delay 2) have weights and are stale; their errors are listed per block. */
+    @Test
+    void reconstructionErrorIsReportedPerBlock() {
+        String section = markdown.substring(markdown.indexOf("Per block"));
+        String row = section.lines().filter(l -> l.contains("ema-pa") && l.contains("| 3 ")).findFirst().orElseThrow(() -> new AssertionError(section));
+        assertTrue(row.matches(".*\\| 1: 0\\.\\d{4}, 2: 0\\.\\d{4} +\\|.*"), row);
+        String m2 = section.lines().filter(l -> l.contains("ema-pa") && l.contains("| 2 ")).findFirst().orElseThrow(() -> new AssertionError(section));
+        assertTrue(m2.matches(".*\\| 1: 0\\.\\d{4} +\\|.*"), "[2,2]: only block 1 is stale: " + m2);
+    }
+
     @Test
     void finalAccuracyIntervalsMatchAHandComputation() {
         Map<String, double[]> cases = Map.of(
