@@ -47,12 +47,13 @@ public final class SweepJob {
               <sweep.yaml>            the sweep file (local path or any Hadoop path)
               --output PATH           folder for the Parquet tables trials/ and epochs/ [default: results/<sweep name>]
               --tracking-uri URI      MLflow tracking server [default: $MLFLOW_TRACKING_URI]
-              --force                 re-run trials that already finished
+              --force                 re-run trials that are done (finished or diverged); each replaces its old run once it finished
               --journal DIR           local folder where MLflow calls wait while the server is down [default: <tmp>/layerpipe-journal]
               --concurrent-trials N   trials running at once [default: task slots = default parallelism / spark.task.cpus]
               --tracking-retry S      how long one MLflow call is retried before it is journaled [default: 120]
               --journal-wait S        how long a finished trial (and the driver) waits for a down server to take the
-                                      journaled calls before leaving them on disk [default: 30]
+                                      journaled calls before leaving them on disk, and a retried trial for the server
+                                      before it starts [default: 30]
             """;
 
     /** Why a submission with speculative tasks is refused. */

@@ -44,7 +44,8 @@ public final class SweepDriver {
      * Settings of one submission.
      *
      * @param trackingRetry how long one MLflow call is retried before its task journals it
-     * @param journalWait   how long a finished task waits for the server to take its journaled calls
+     * @param journalWait   how long a finished task waits for the server to take its journaled calls (and a retried
+     *                      one for the server before it starts)
      */
     public record Options(String trackingUri, String journalDir, boolean force, int concurrentTrials, Duration trackingRetry,
                           Duration journalWait) {

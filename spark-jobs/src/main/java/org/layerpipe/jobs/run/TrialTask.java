@@ -22,7 +22,8 @@ import java.util.Map;
  * @param trackingUri   MLflow tracking server
  * @param journalDir    local folder for the tracking journals on the executor (one subfolder per trial)
  * @param trackingRetry how long one MLflow call is retried before it goes to the journal
- * @param journalWait   how long the task waits at its end for the server to take journaled calls
+ * @param journalWait   how long the task waits at its end for the server to take journaled calls, and a retry
+ *                      at its start for the server to answer ({@link TrialLedger#claim})
  * @param varied        the axis values of this trial (tags)
  * @param sourceTags    MLflow's source tags of the sweep (type, name, user, commit), for a run the task re-creates
  * @param replaces      the trial's earlier results that this forced re-run replaces once it has finished ({@link TrialLedger})
