@@ -115,6 +115,7 @@ public final class SweepDriver {
                 trials.size(), spec.experiment(), parentRunId);
 
         TrialLedger ledger = TrialLedger.read(tracker, experimentId);
+        ledger.completeReplacements();
         List<TrialOutcome> done = new ArrayList<>();
         List<TrialTask> pending = new ArrayList<>();
         int skipped = 0;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,19 +77,28 @@ public final class TrialLedger {
     public record Finished(RunInfo run) implements Claim {
     }
 
-    private final Tracker tracker;
-    /** Trial id -> its live runs, in the order MLflow returned them. */
-    private final Map<String, List<RunInfo>> runs;
-
-    private TrialLedger(Tracker tracker, Map<String, List<RunInfo>> runs) {
-        this.tracker = tracker;
-        this.runs = runs;
+    /** A trial's state as its runs tell it ({@code layerpipe status}): a line of text, the run it is read from, whether it is done. */
+    public record State(String text, String runId, boolean done) {
     }
 
-    /**
-     * Every trial run of the experiment, by trial id. Replacements a forced re-run could not
-     * complete (its driver died after the re-run finished) are completed here.
-     */
+    private final Tracker tracker;
+    /** Trial id -> its live runs, in the order MLflow returned them, without the superseded ones. */
+    private final Map<String, List<RunInfo>> runs;
+    /** Runs a finished forced re-run replaces but whose deletion its driver did not live to do. */
+    private final List<RunInfo> superseded;
+
+    private TrialLedger(Tracker tracker, Map<String, List<RunInfo>> runs, List<RunInfo> superseded) {
+        this.tracker = tracker;
+        this.runs = runs;
+        this.superseded = superseded;
+    }
+
+    /** A ledger of an experiment that does not exist yet: no trial has a run. */
+    public static TrialLedger empty(Tracker tracker) {
+        return new TrialLedger(tracker, Map.of(), List.of());
+    }
+
+    /** Every trial run of the experiment, by trial id; reads only (see {@link #completeReplacements()}). */
     public static TrialLedger read(Tracker tracker, String experimentId) {
         Map<String, List<RunInfo>> byTrial = new LinkedHashMap<>();
         for (RunInfo r : tracker.searchRuns(experimentId, "tags.`" + RunNaming.TAG_ROLE + "` = 'trial'")) {
@@ -97,13 +107,23 @@ public final class TrialLedger {
                 byTrial.computeIfAbsent(trialId, k -> new ArrayList<>()).add(r);
             }
         }
+        List<RunInfo> superseded = new ArrayList<>();
         for (List<RunInfo> trialRuns : byTrial.values()) {
-            for (RunInfo replaced : superseded(trialRuns)) {
-                tracker.deleteRun(replaced.runId());
-                trialRuns.remove(replaced);
-            }
+            List<RunInfo> replaced = superseded(trialRuns);
+            trialRuns.removeAll(replaced);
+            superseded.addAll(replaced);
         }
-        return new TrialLedger(tracker, byTrial);
+        return new TrialLedger(tracker, byTrial, superseded);
+    }
+
+    /**
+     * Deletes the runs that forced re-runs replaced when their drivers died after the re-run
+     * finished and before deleting the old run.
+     */
+    public void completeReplacements() {
+        for (RunInfo r : superseded) {
+            tracker.deleteRun(r.runId());
+        }
     }
 
     /** Runs of one trial that a finished re-run replaces. */
@@ -164,6 +184,48 @@ public final class TrialLedger {
     private Optional<RunInfo> result(String trialId) {
         return runs.getOrDefault(trialId, List.of()).stream().filter(r -> rank(r) > 0)
                 .max(Comparator.comparingInt(TrialLedger::rank)); // the first of equals
+    }
+
+    /**
+     * The trial's state: finished, diverged, running with its last logged epoch, failed with the
+     * reason, stopped, or not started; read from its result or else its furthest partial run.
+     */
+    public State state(String trialId, int epochs) {
+        Optional<RunInfo> result = result(trialId);
+        if (result.isPresent()) {
+            RunInfo r = result.get();
+            Double acc = r.latestMetrics().get("test_accuracy");
+            String text = rank(r) == 2 ? "finished" + (acc == null ? "" : String.format(Locale.ROOT, " (test accuracy %.4f)", acc))
+                    : "diverged: " + r.tags().getOrDefault(RunNaming.TAG_FAILURE, "");
+            return new State(text, r.runId(), true);
+        }
+        RunInfo furthest = null;
+        for (RunInfo r : runs.getOrDefault(trialId, List.of())) {
+            if (furthest == null || progress(r) > progress(furthest)) {
+                furthest = r;
+            }
+        }
+        if (furthest == null || progress(furthest) == 0) {
+            return new State("not started", null, false);
+        }
+        Map<String, String> tags = furthest.tags();
+        String text = switch (furthest.status()) {
+            case FAILED -> "failed: " + tags.getOrDefault(RunNaming.TAG_FAILURE, "(no reason logged)");
+            case KILLED -> "STOPPED".equals(tags.get(RunNaming.TAG_STATUS)) ? "stopped" : "killed";
+            default -> {
+                long epoch = tracker.metricHistory(furthest.runId(), "test_accuracy").stream().mapToLong(m -> m.step()).max().orElse(0);
+                yield "running: epoch " + epoch + " of " + epochs + " done";
+            }
+        };
+        return new State(text, furthest.runId(), false);
+    }
+
+    /** How far a partial run got: 0 queued, 1 ended (FAILED, KILLED), 2 started and not ended. */
+    private static int progress(RunInfo r) {
+        if (QUEUED.equals(r.tags().get(RunNaming.TAG_STATE))) {
+            return 0;
+        }
+        return r.status().isTerminal() ? 1 : 2;
     }
 
     /**

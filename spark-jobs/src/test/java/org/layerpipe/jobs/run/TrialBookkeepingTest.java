@@ -122,6 +122,11 @@ class TrialBookkeepingTest {
         }
 
         @Override
+        public Optional<String> findExperiment(String name) {
+            return store.findExperiment(name);
+        }
+
+        @Override
         public void setExperimentTag(String experimentId, String key, String value) {
             store.setExperimentTag(experimentId, key, value);
         }

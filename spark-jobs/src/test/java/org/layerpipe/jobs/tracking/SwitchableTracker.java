@@ -32,6 +32,12 @@ public final class SwitchableTracker implements Tracker {
   }
 
   @Override
+  public Optional<String> findExperiment(String name) {
+    check();
+    return store.findExperiment(name);
+  }
+
+  @Override
   public String createRun(String experimentId, String runName, Map<String, String> tags, String parentRunId) {
     check();
     return store.createRun(experimentId, runName, tags, parentRunId);
