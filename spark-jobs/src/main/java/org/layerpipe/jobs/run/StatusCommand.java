@@ -123,8 +123,8 @@ public final class StatusCommand {
         sb.append("sweep ").append(spec.name()).append(" (").append(sweepId).append("), experiment '").append(spec.experiment()).append('\'');
         sb.append(experiment.isEmpty() ? " (not in MLflow yet)" : "").append('\n').append('\n');
         sb.append(table.markdown()).append('\n');
-        sb.append(String.format(Locale.ROOT, "%d of %d trials done; %s%s would run %s%n", done, trials.size(),
-                force ? "a forced" : "a", " re-submission", toRun.isEmpty() ? "nothing"
+        sb.append(String.format(Locale.ROOT, "%d of %d trials done; %s would run %s%n", done, trials.size(),
+                force ? "a forced re-submission" : "a re-submission", toRun.isEmpty() ? "nothing"
                         : toRun.size() + " (trial" + (toRun.size() == 1 ? " " : "s ") + String.join(", ", toRun) + ")"));
         return sb.toString();
     }

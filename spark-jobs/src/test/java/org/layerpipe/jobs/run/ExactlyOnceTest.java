@@ -55,7 +55,8 @@ class ExactlyOnceTest {
     private final InMemoryTracker tracker = new InMemoryTracker();
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-    private static SweepSpec sweep(String name, String lr) {
+    /** A one-axis sweep of tiny MLPs on synthetic data (stash weights, two epochs), one trial per value of {@code lr}. */
+    static SweepSpec sweep(String name, String lr) {
         return SweepParser.parse(name + ".yaml", SWEEP.replace("${name}", name).replace("${lr}", lr));
     }
 
@@ -85,17 +86,7 @@ class ExactlyOnceTest {
             // attempt 0 started the run and logged epoch 1; then its executor died
             tracker.setTags(task.runId(), Map.of(RunNaming.TAG_STATE, "running", RunNaming.TAG_ATTEMPT, "0"));
             tracker.logMetrics(task.runId(), List.of(new Metric("test_accuracy", 0.123, 1L, 1L)));
-            // attempt 1 starts while the server is down; it comes back a little later
-            SwitchableTracker mlflow = new SwitchableTracker(tracker, true);
-            Thread up = new Thread(() -> {
-                sleep(400);
-                mlflow.down = false;
-            });
-            up.start();
-            try (JournalingTracker journaling = new JournalingTracker(mlflow, dir.resolve("journal-" + task.trialIndex()),
-                    () -> !mlflow.down, Duration.ofMillis(20), Duration.ofSeconds(10))) {
-                return TrialRunner.run(task, journaling, 1, List.of());
-            }
+            return startWhileDown(task, 1); // attempt 1 starts while the server is down
         };
         SweepDriver.Outcome o = driver(false, killedThenRetriedWhileDown).run(sweep("down", "0.05"));
         TrialOutcome trial = o.trials().get(0);
@@ -111,18 +102,7 @@ class ExactlyOnceTest {
 
     @Test
     void aFirstAttemptWithTheServerDownLogsIntoItsQueuedRunOnceItIsBack() {
-        SweepDriver.TaskLauncher down = (task, description) -> {
-            SwitchableTracker mlflow = new SwitchableTracker(tracker, true);
-            Thread up = new Thread(() -> {
-                sleep(400);
-                mlflow.down = false;
-            });
-            up.start();
-            try (JournalingTracker journaling = new JournalingTracker(mlflow, dir.resolve("journal-" + task.trialIndex()),
-                    () -> !mlflow.down, Duration.ofMillis(20), Duration.ofSeconds(10))) {
-                return TrialRunner.run(task, journaling, 0, List.of());
-            }
-        };
+        SweepDriver.TaskLauncher down = (task, description) -> startWhileDown(task, 0);
         SweepDriver.Outcome o = driver(false, down).run(sweep("first-down", "0.05"));
         TrialOutcome trial = o.trials().get(0);
         assertEquals("FINISHED", trial.trial().status(), trial.trial().message());
@@ -257,8 +237,21 @@ class ExactlyOnceTest {
         assertEquals(1, runsOf(first.experimentId(), trialId).size());
     }
 
+    /** Runs attempt {@code attempt} of the task while the server is down; it comes back 0.4 s later. */
+    private TrialOutcome startWhileDown(TrialTask task, int attempt) {
+        SwitchableTracker mlflow = new SwitchableTracker(tracker, true);
+        new Thread(() -> {
+            sleep(400);
+            mlflow.down = false;
+        }).start();
+        try (JournalingTracker journaling = new JournalingTracker(mlflow, dir.resolve("journal-" + task.trialIndex()),
+                () -> !mlflow.down, Duration.ofMillis(20), Duration.ofSeconds(10))) {
+            return TrialRunner.run(task, journaling, attempt, List.of());
+        }
+    }
+
     @SuppressWarnings("unchecked")
-    private static <T extends Throwable> TrialOutcome sneakyThrow(Throwable t) throws T {
+    static <T extends Throwable> TrialOutcome sneakyThrow(Throwable t) throws T {
         throw (T) t;
     }
 

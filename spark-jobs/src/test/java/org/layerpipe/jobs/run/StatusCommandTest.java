@@ -11,7 +11,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.layerpipe.jobs.sweep.SweepExpander;
-import org.layerpipe.jobs.sweep.SweepParser;
 import org.layerpipe.jobs.sweep.SweepSpec;
 import org.layerpipe.jobs.sweep.Trial;
 import org.layerpipe.jobs.tracking.InMemoryTracker;
@@ -20,40 +19,21 @@ import org.layerpipe.jobs.tracking.Metric;
 /** {@code layerpipe status} over the in-memory tracker: each state a trial can be in, and what a re-submission would run. */
 class StatusCommandTest {
 
-    private static final String SWEEP = """
-            name: status
-            experiment: status-test
-            base:
-              model: mlp
-              model.hidden: "16"
-              data: synthetic
-              data.train_limit: 256
-              data.test_limit: 128
-              batch_size: 32
-              epochs: 2
-              partition: "[2,2]"
-            axes:
-              lr: [${lr}]
-            """;
-
     private final InMemoryTracker tracker = new InMemoryTracker();
-
-    private static SweepSpec sweep(String lr) {
-        return SweepParser.parse("status.yaml", SWEEP.replace("${lr}", lr));
-    }
 
     @Test
     void everyStateAndWhatAResubmissionWouldRun() {
-        SweepSpec all = sweep("0.05, 1.0e12, 0.04, 0.03, 0.02");
+        SweepSpec all = ExactlyOnceTest.sweep("status", "0.05, 1.0e12, 0.04, 0.03, 0.02");
         assertTrue(StatusCommand.report(tracker, all, false).contains("(not in MLflow yet)"));
-        assertTrue(tracker.findExperiment("status-test").isEmpty(), "status creates nothing");
+        assertTrue(tracker.findExperiment("exactly-once").isEmpty(), "status creates nothing");
 
         // the first three trials ran: finished, diverged, and one whose Spark task failed
         SweepDriver.TaskLauncher launcher = (task, description) -> task.trialIndex() == 2
-                ? sneakyThrow(new org.apache.spark.SparkException("Job aborted: executor lost"))
+                ? ExactlyOnceTest.sneakyThrow(new org.apache.spark.SparkException("Job aborted: executor lost"))
                 : TrialRunner.run(task, tracker, 0, List.of());
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         SweepDriver.Outcome first = new SweepDriver(null, tracker, new SweepDriver.Options("http://unused", "/tmp/unused", false, 1),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), launcher).run(sweep("0.05, 1.0e12, 0.04"));
+                quiet, launcher).run(ExactlyOnceTest.sweep("status", "0.05, 1.0e12, 0.04"));
         // the fourth is training in epoch 2 in some other submission of the full grid
         List<Trial> trials = SweepExpander.expand(all);
         Trial t = trials.get(3);
@@ -88,10 +68,5 @@ class StatusCommandTest {
         assertEquals("error: no sweep file given: usage: layerpipe status <sweep.yaml> [--tracking-uri URI] [--force]", lines.get(0));
         assertTrue(lines.get(1).startsWith("error: status takes one sweep file, got 'a.yaml' and 'b.yaml'"), lines.get(1));
         assertTrue(lines.get(2).startsWith("error: /nonexistent/s.yaml"), lines.get(2));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends Throwable> TrialOutcome sneakyThrow(Throwable t) throws T {
-        throw (T) t;
     }
 }
