@@ -5,10 +5,11 @@
 # results/<sweep name> (or --output). Builds the project and the Python tools (.venv: pinned
 # pyspark = Spark, mlflow) on first use. Without MLFLOW_TRACKING_URI (or --tracking-uri) it uses
 # the project's own MLflow server: data under .layerpipe/mlflow/, left running after the sweep
-# for the UI (bin/layerpipe mlflow status|stop). Re-running a sweep skips trials already finished.
+# for the UI (bin/layerpipe mlflow status|stop). Re-running a sweep skips trials that are done
+# (finished or diverged, by trial id anywhere in the experiment; README "Exactly once").
 #
 # Job options (the rest goes to spark-submit):
-#   --force                  re-run trials that already finished
+#   --force                  re-run done trials; each replaces its old run once it has finished
 #   --output PATH            folder for the Parquet tables [default: results/<sweep name>]
 #   --tracking-uri URI       MLflow server [default: $MLFLOW_TRACKING_URI, else the project's]
 #   --concurrent-trials N    trials at once [default: task slots]
@@ -46,7 +47,7 @@ source "$ROOT/bin/lib/mlflow-server.sh"
 source "$ROOT/bin/lib/project-mlflow.sh"
 
 usage() {
-  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 

@@ -13,6 +13,7 @@ import java.util.Locale;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.layerpipe.jobs.report.Report;
@@ -46,13 +47,18 @@ public final class SweepJob {
               <sweep.yaml>            the sweep file (local path or any Hadoop path)
               --output PATH           folder for the Parquet tables trials/ and epochs/ [default: results/<sweep name>]
               --tracking-uri URI      MLflow tracking server [default: $MLFLOW_TRACKING_URI]
-              --force                 re-run trials that already finished
+              --force                 re-run trials that are done (finished or diverged); each replaces its old run once it finished
               --journal DIR           local folder where MLflow calls wait while the server is down [default: <tmp>/layerpipe-journal]
               --concurrent-trials N   trials running at once [default: task slots = default parallelism / spark.task.cpus]
               --tracking-retry S      how long one MLflow call is retried before it is journaled [default: 120]
               --journal-wait S        how long a finished trial (and the driver) waits for a down server to take the
-                                      journaled calls before leaving them on disk [default: 30]
+                                      journaled calls before leaving them on disk, and a retried trial for the server
+                                      before it starts [default: 30]
             """;
+
+    /** Why a submission with speculative tasks is refused. */
+    static final String SPECULATION_REFUSED = "spark.speculation=true would run a trial in two task attempts at once, each"
+            + " replacing the other's MLflow run: submit with --conf spark.speculation=false";
 
     /** Parsed command line. */
     record Args(String sweep, String output, String trackingUri, boolean force, String journal, int concurrentTrials,
@@ -135,6 +141,10 @@ public final class SweepJob {
     }
 
     static int run(Args args) {
+        // spark-submit passes --conf settings to the driver as system properties, which SparkConf reads
+        if (new SparkConf().getBoolean("spark.speculation", false)) {
+            throw new IllegalArgumentException(SPECULATION_REFUSED);
+        }
         SweepSpec spec = readSweep(args.sweep());
         String output = args.output() != null ? args.output() : "results/" + spec.name();
         SparkSession spark = SparkSession.builder().appName("layerpipe sweep " + spec.name()).getOrCreate();

@@ -34,4 +34,23 @@ class SweepJobArgsTest {
                 () -> SweepJob.Args.parse(new String[] {"s.yaml", "--tracking-uri", "http://h:1", "--concurrent-trials"}));
         assertEquals("--concurrent-trials needs a value", e.getMessage());
     }
+
+    @Test
+    void speculationIsRefusedBeforeAnythingStarts() {
+        String before = System.getProperty("spark.speculation"); // spark-submit passes --conf as system properties
+        System.setProperty("spark.speculation", "true");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SweepJob.run(SweepJob.Args.parse(new String[] {"/nonexistent/s.yaml", "--tracking-uri", "http://127.0.0.1:1"})));
+            assertEquals(SweepJob.SPECULATION_REFUSED, e.getMessage());
+            assertEquals("spark.speculation=true would run a trial in two task attempts at once, each replacing the other's"
+                    + " MLflow run: submit with --conf spark.speculation=false", e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty("spark.speculation");
+            } else {
+                System.setProperty("spark.speculation", before);
+            }
+        }
+    }
 }

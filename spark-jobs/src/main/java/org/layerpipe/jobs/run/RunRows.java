@@ -27,7 +27,16 @@ public final class RunRows {
     private RunRows() {
     }
 
+    /** The rows of a run, with the sweep name, id and trial index its tags name. */
     public static TrialOutcome fromRun(RunInfo run, Tracker tracker) {
+        Map<String, String> tags = run.tags();
+        return fromRun(run, tracker, new ResultRows.Context(tags.getOrDefault(RunNaming.TAG_SWEEP_NAME, ""),
+                tags.getOrDefault(RunNaming.TAG_SWEEP_ID, ""), Integer.parseInt(tags.getOrDefault(RunNaming.TAG_TRIAL_INDEX, "-1")),
+                run.runId(), run.name()));
+    }
+
+    /** The rows of a run, in the terms of {@code ctx} (a sweep that found the trial done in a run of another). */
+    public static TrialOutcome fromRun(RunInfo run, Tracker tracker, ResultRows.Context ctx) {
         TrialConfig config = TrialConfig.fromParams(run.params());
         Map<String, List<Metric>> histories = new HashMap<>();
         for (String key : run.latestMetrics().keySet()) {
@@ -86,9 +95,6 @@ public final class RunRows {
         TrialResult result = new TrialResult(status, tags.getOrDefault(RunNaming.TAG_FAILURE, ""), epochs,
                 tags.getOrDefault(RunNaming.TAG_PARTITION, config.partition().toString()),
                 new Provenance(config.configHash(), config.seed(), config.toParams(), env));
-        ResultRows.Context ctx = new ResultRows.Context(tags.getOrDefault(RunNaming.TAG_SWEEP_NAME, ""),
-                tags.getOrDefault(RunNaming.TAG_SWEEP_ID, ""), Integer.parseInt(tags.getOrDefault(RunNaming.TAG_TRIAL_INDEX, "-1")),
-                run.runId(), run.name());
         return new TrialOutcome(ResultRows.trial(ctx, config, result), ResultRows.epochs(ctx, config, result));
     }
 

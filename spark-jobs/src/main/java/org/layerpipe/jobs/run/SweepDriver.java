@@ -32,7 +32,8 @@ import org.layerpipe.jobs.tracking.Tracker;
 
 /**
  * The driver side of a sweep: prepares MLflow (experiment, parent run, one child run per
- * pending trial), skips trials that already FINISHED (by config hash) unless forced, runs each
+ * pending trial), skips trials that are done by the {@link TrialLedger}'s rules (a FINISHED or
+ * DIVERGED run of the config hash anywhere in the experiment) unless forced, runs each
  * pending trial as a one-task Spark job (so the Spark UI names sweep and trial, and one
  * failing trial fails only its own job), prints progress, and gathers every trial's rows —
  * fresh ones from the tasks, skipped ones rebuilt from MLflow.
@@ -43,7 +44,8 @@ public final class SweepDriver {
      * Settings of one submission.
      *
      * @param trackingRetry how long one MLflow call is retried before its task journals it
-     * @param journalWait   how long a finished task waits for the server to take its journaled calls
+     * @param journalWait   how long a finished task waits for the server to take its journaled calls (and a retried
+     *                      one for the server before it starts)
      */
     public record Options(String trackingUri, String journalDir, boolean force, int concurrentTrials, Duration trackingRetry,
                           Duration journalWait) {
@@ -112,50 +114,40 @@ public final class SweepDriver {
         out.printf(Locale.ROOT, "sweep %s (%s): %d trials, experiment '%s', parent run %s%n", spec.name(), sweepId,
                 trials.size(), spec.experiment(), parentRunId);
 
-        Map<String, List<RunInfo>> existing = new LinkedHashMap<>();
-        for (RunInfo r : tracker.searchRuns(experimentId, "tags.`" + RunNaming.TAG_SWEEP_ID + "` = '" + sweepId + "'")) {
-            if ("trial".equals(r.tags().get(RunNaming.TAG_ROLE))) {
-                existing.computeIfAbsent(r.tags().get(RunNaming.TAG_TRIAL_ID), k -> new ArrayList<>()).add(r);
-            }
-        }
+        TrialLedger ledger = TrialLedger.read(tracker, experimentId);
+        ledger.completeReplacements();
         List<TrialOutcome> done = new ArrayList<>();
         List<TrialTask> pending = new ArrayList<>();
         int skipped = 0;
+        int diverged = 0;
         for (Trial t : trials) {
-            List<RunInfo> runs = existing.getOrDefault(t.trialId(), List.of());
-            RunInfo finished = runs.stream().filter(r -> r.status() == RunStatus.FINISHED).findFirst().orElse(null);
-            if (finished != null && !options.force()) {
-                done.add(RunRows.fromRun(finished, tracker));
+            String runName = SweepExpander.runName(t);
+            TrialLedger.Decision decision = ledger.decide(t.trialId(), sweepId, options.force());
+            if (decision instanceof TrialLedger.Done d) {
+                done.add(TrialLedger.rows(d.run(), tracker, spec.name(), sweepId, t.index()));
                 skipped++;
+                diverged += TrialLedger.rank(d.run()) == 1 ? 1 : 0;
                 continue;
             }
-            String runId = null;
-            for (RunInfo r : runs) {
-                boolean reusable = r.status() != RunStatus.FINISHED && runId == null;
-                if (reusable) {
-                    runId = r.runId(); // the task decides whether an earlier attempt left it half-written
-                } else {
-                    tracker.deleteRun(r.runId()); // forced re-runs and stray duplicates
-                }
-            }
-            String runName = SweepExpander.runName(t);
-            if (runId == null) {
-                runId = createTrialRun(tracker, experimentId, parentRunId, spec.name(), sweepId, t.index(), t.trialId(), runName,
-                        t.config().toParams(), t.varied(), source);
-            }
+            TrialLedger.Run run = (TrialLedger.Run) decision;
+            run.delete().forEach(tracker::deleteRun); // partial runs: queued elsewhere, or left by attempts that died
+            String runId = run.reuse() != null ? run.reuse()
+                    : createTrialRun(tracker, experimentId, parentRunId, spec.name(), sweepId, t.index(), t.trialId(), runName,
+                            t.config().toParams(), t.varied(), source, run.replaces());
             pending.add(new TrialTask(spec.name(), sweepId, t.index(), t.trialId(), t.config().toParams(), runName, runId,
                     experimentId, parentRunId, options.trackingUri(), options.journalDir(), options.trackingRetry(),
-                    options.journalWait(), t.varied(), source));
+                    options.journalWait(), t.varied(), source, run.replaces()));
         }
         if (skipped > 0) {
-            out.printf(Locale.ROOT, "%d trial(s) already finished in MLflow: skipped (use --force to re-run them)%n", skipped);
+            out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged): skipped (use --force to re-run them)%n",
+                    skipped, skipped - diverged, diverged);
         }
-        done.addAll(runPending(spec, pending));
+        done.addAll(runPending(spec, pending, ledger));
         done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
         return new Outcome(sweepId, experimentId, parentRunId, done, skipped);
     }
 
-    private List<TrialOutcome> runPending(SweepSpec spec, List<TrialTask> pending) {
+    private List<TrialOutcome> runPending(SweepSpec spec, List<TrialTask> pending, TrialLedger ledger) {
         List<TrialOutcome> outcomes = new ArrayList<>();
         if (pending.isEmpty()) {
             return outcomes;
@@ -175,7 +167,7 @@ public final class SweepDriver {
                         o = failedOutcome(task, e);
                     }
                     progress.finished(task, o, (System.nanoTime() - t0) / 1e9);
-                    return o;
+                    return ledger.settle(task, o, out);
                 }));
             }
             for (Future<TrialOutcome> f : futures) {
@@ -243,7 +235,7 @@ public final class SweepDriver {
     /** Creates a trial's child run with its tags and every setting as a param. */
     static String createTrialRun(Tracker tracker, String experimentId, String parentRunId, String sweepName, String sweepId,
                                  int index, String trialId, String runName, Map<String, String> params, Map<String, String> varied,
-                                 Map<String, String> source) {
+                                 Map<String, String> source, List<String> replaces) {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunNaming.TAG_ROLE, "trial");
         tags.put(RunNaming.TAG_SWEEP_ID, sweepId);
@@ -252,6 +244,9 @@ public final class SweepDriver {
         tags.put(RunNaming.TAG_CONFIG_HASH, trialId);
         tags.put(RunNaming.TAG_TRIAL_INDEX, String.valueOf(index));
         tags.put(RunNaming.TAG_STATE, "queued");
+        if (!replaces.isEmpty()) {
+            tags.put(TrialLedger.TAG_REPLACES, String.join(",", replaces));
+        }
         varied.forEach((k, v) -> tags.put("axis." + k, v));
         tags.putAll(source);
         String runId = tracker.createRun(experimentId, runName, tags, parentRunId);

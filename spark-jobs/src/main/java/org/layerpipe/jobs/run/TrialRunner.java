@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
@@ -31,7 +30,6 @@ import org.layerpipe.jobs.tracking.MlflowLimits;
 import org.layerpipe.jobs.tracking.MlflowRestTracker;
 import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.RetryPolicy;
-import org.layerpipe.jobs.tracking.RunInfo;
 import org.layerpipe.jobs.tracking.RunStatus;
 import org.layerpipe.jobs.tracking.Tracker;
 import org.layerpipe.jobs.tracking.TrackingException;
@@ -43,9 +41,10 @@ import org.layerpipe.jobs.tracking.TrackingException;
  * ({@link SystemMetrics}), the artifacts (delay table, config, per-epoch CSV, provenance JSON)
  * and the final status with the reason.
  *
- * <p>Idempotent under retries: the driver prepared the run; if an earlier attempt already
- * started it (a crashed executor, a killed job), that partial run is deleted and a fresh one
- * takes its place, so a trial never has two live runs. Logging goes through a
+ * <p>Idempotent under retries: the driver prepared the run, and the {@link TrialLedger} claims it
+ * before training — a run an earlier attempt finished is returned as it is, a run an earlier
+ * attempt started (a crashed executor, a killed job) is replaced by a fresh one, so a trial never
+ * has two live runs nor a run with two attempts' metrics. Logging goes through a
  * {@link JournalingTracker}: while the server is down, calls wait in a local journal.
  */
 public final class TrialRunner {
@@ -87,7 +86,13 @@ public final class TrialRunner {
     /** {@link #run(TrialTask, Tracker, int, List)} sampling the system metrics every {@code systemInterval}. */
     static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus, Duration systemInterval) {
         TrialConfig config = TrialConfig.fromParams(task.params());
-        String runId = claimRun(task, tracker);
+        TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt);
+        if (claim instanceof TrialLedger.Finished earlier) {
+            LOG.log(System.Logger.Level.INFO, () -> "trial " + task.trialIndex() + " already finished in run " + earlier.run().runId()
+                    + " by an earlier attempt: its rows are rebuilt from the run, nothing is trained");
+            return TrialLedger.rows(earlier.run(), tracker, task.sweepName(), task.sweepId(), task.trialIndex());
+        }
+        String runId = ((TrialLedger.Train) claim).runId();
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunNaming.TAG_STATE, "running");
         tags.put(RunNaming.TAG_ATTEMPT, String.valueOf(attempt));
@@ -165,27 +170,6 @@ public final class TrialRunner {
                     + refused.getMessage() + " (the trial's results are in the sweep's tables; the call is kept in the"
                     + " tracking journal's rejected/ folder)");
         }
-    }
-
-    /**
-     * The run this attempt logs to: the driver's, unless an earlier attempt already started it,
-     * in which case that partial run is deleted and replaced (same name, tags and params).
-     */
-    static String claimRun(TrialTask task, Tracker tracker) {
-        Optional<RunInfo> existing;
-        try {
-            existing = tracker.getRun(task.runId());
-        } catch (TrackingException serverDown) {
-            return task.runId(); // the journal will deliver; a replacement needs the server
-        }
-        if (existing.isPresent() && "queued".equals(existing.get().tags().get(RunNaming.TAG_STATE))) {
-            return task.runId();
-        }
-        if (existing.isPresent()) {
-            tracker.deleteRun(task.runId());
-        }
-        return SweepDriver.createTrialRun(tracker, task.experimentId(), task.parentRunId(), task.sweepName(), task.sweepId(),
-                task.trialIndex(), task.trialId(), task.runName(), task.params(), task.varied(), task.sourceTags());
     }
 
     /** The partition the trainer resolved, from its canonical text ({@code [2,3]}). */

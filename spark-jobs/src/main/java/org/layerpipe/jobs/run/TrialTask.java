@@ -3,6 +3,7 @@ package org.layerpipe.jobs.run;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,19 +22,22 @@ import java.util.Map;
  * @param trackingUri   MLflow tracking server
  * @param journalDir    local folder for the tracking journals on the executor (one subfolder per trial)
  * @param trackingRetry how long one MLflow call is retried before it goes to the journal
- * @param journalWait   how long the task waits at its end for the server to take journaled calls
+ * @param journalWait   how long the task waits at its end for the server to take journaled calls, and a retry
+ *                      at its start for the server to answer ({@link TrialLedger#claim})
  * @param varied        the axis values of this trial (tags)
  * @param sourceTags    MLflow's source tags of the sweep (type, name, user, commit), for a run the task re-creates
+ * @param replaces      the trial's earlier results that this forced re-run replaces once it has finished ({@link TrialLedger})
  */
 public record TrialTask(String sweepName, String sweepId, int trialIndex, String trialId, Map<String, String> params,
                         String runName, String runId, String experimentId, String parentRunId, String trackingUri,
                         String journalDir, Duration trackingRetry, Duration journalWait, Map<String, String> varied,
-                        Map<String, String> sourceTags)
+                        Map<String, String> sourceTags, List<String> replaces)
         implements Serializable {
 
     public TrialTask {
         params = new LinkedHashMap<>(params);
         varied = new LinkedHashMap<>(varied);
         sourceTags = new LinkedHashMap<>(sourceTags);
+        replaces = List.copyOf(replaces);
     }
 }

@@ -52,6 +52,11 @@ public final class InMemoryTracker implements Tracker {
   }
 
   @Override
+  public synchronized Optional<String> findExperiment(String name) {
+    return Optional.ofNullable(experiments.get(name));
+  }
+
+  @Override
   public synchronized void setExperimentTag(String experimentId, String key, String value) {
     if (!experiments.containsValue(experimentId)) {
       throw new MlflowApiException("no experiment with id " + experimentId, 404, "RESOURCE_DOES_NOT_EXIST");

@@ -213,6 +213,12 @@ public final class JournalingTracker implements Tracker {
   }
 
   @Override
+  public Optional<String> findExperiment(String name) {
+    maybeFlush();
+    return delegate.findExperiment(name);
+  }
+
+  @Override
   public void setExperimentTag(String experimentId, String key, String value) {
     maybeFlush();
     delegate.setExperimentTag(experimentId, key, value);

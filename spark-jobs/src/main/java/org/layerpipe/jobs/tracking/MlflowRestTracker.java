@@ -90,7 +90,9 @@ public final class MlflowRestTracker implements Tracker {
     http.post("experiments/set-experiment-tag", body);
   }
 
-  private Optional<String> findExperiment(String name) {
+  @Override
+  public Optional<String> findExperiment(String name) {
+    requireText("experiment name", name);
     try {
       JsonNode exp = http.get("experiments/get-by-name", Map.of("experiment_name", name)).path("experiment");
       if ("deleted".equals(exp.path("lifecycle_stage").asText())) {

@@ -20,6 +20,9 @@ public interface Tracker extends AutoCloseable {
   /** Id of the experiment called {@code name}, created if it does not exist yet. */
   String experimentId(String name);
 
+  /** Id of the experiment called {@code name}, or empty when there is none (nothing is created). */
+  Optional<String> findExperiment(String name);
+
   /** Sets a tag of an experiment (e.g. {@code mlflow.experimentKind}); the value is cut to MLflow's limit. */
   void setExperimentTag(String experimentId, String key, String value);
 

@@ -82,7 +82,7 @@ class LongTextsIT {
                 .toParams();
         String runId = mlflow.createRun(experimentId, "long-failure", Map.of(RunNaming.TAG_STATE, "queued"), null);
         TrialTask task = new TrialTask("long", "s0", 0, "t0", params, "long-failure", runId, experimentId, "", uri,
-                dir.resolve("journal").toString(), Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), Map.of());
+                dir.resolve("journal").toString(), Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), Map.of(), List.of());
         TrialOutcome outcome;
         try (JournalingTracker tracker = new JournalingTracker(mlflow, dir.resolve("journal-long"))) {
             outcome = TrialRunner.run(task, tracker, 0, List.of());
@@ -116,7 +116,7 @@ class LongTextsIT {
         String runId = mlflow.createRun(experimentId, "refused", tags, null);
         mlflow.logParams(runId, params);
         TrialTask task = new TrialTask("refusals", "s0", 0, trialId, params, "refused", runId, experimentId, "", uri,
-                dir.resolve("journal").toString(), Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), Map.of());
+                dir.resolve("journal").toString(), Duration.ofSeconds(10), Duration.ofSeconds(5), Map.of(), Map.of(), List.of());
 
         // What a concurrent `--force` of the same sweep does: it deletes the run while the trial trains,
         // and the server then refuses every later call for it.

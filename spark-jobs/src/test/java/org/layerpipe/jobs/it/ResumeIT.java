@@ -83,7 +83,7 @@ class ResumeIT {
 
         SparkSubmit.Result again = submit.run("resume-again", Duration.ofMinutes(4));
         assertEquals(0, again.exitCode(), () -> "the resumed sweep failed (" + again.log() + "):\n" + again.tail());
-        assertContains(again.output(), "already finished in MLflow: skipped");
+        assertContains(again.output(), "already done in MLflow");
         assertContains(again.output(), "6 of 6 trials finished");
 
         Map<String, List<RunInfo>> runs = sweep.trialRuns(mlflow);

@@ -95,8 +95,8 @@ class SweepDriverTest {
         SweepDriver.Outcome first = driver(false, inProcess(new AtomicInteger())).run(spec);
         AtomicInteger launches = new AtomicInteger();
         SweepDriver.Outcome second = driver(false, inProcess(launches)).run(spec);
-        assertEquals(2, launches.get(), "only the two failed trials run again");
-        assertEquals(2, second.skipped());
+        assertEquals(0, launches.get(), "finished and diverged trials are done");
+        assertEquals(4, second.skipped());
         assertEquals(first.parentRunId(), second.parentRunId(), "the sweep's parent run is reused");
         assertEquals(4, trialRuns(second.experimentId()).size(), "no duplicate runs");
         for (int i = 0; i < 4; i++) {
@@ -104,9 +104,10 @@ class SweepDriverTest {
             var b = second.trials().get(i).trial();
             assertEquals(a.trialId(), b.trialId());
             assertEquals(a.status(), b.status());
+            assertEquals(a.runId(), b.runId());
+            assertEquals(a.message(), b.message());
             if (a.status().equals("FINISHED")) {
                 assertEquals(a.finalTestAccuracy(), b.finalTestAccuracy(), 0.0, "rows rebuilt from MLflow match");
-                assertEquals(a.runId(), b.runId());
                 assertEquals(first.trials().get(i).epochs().size(), second.trials().get(i).epochs().size());
             }
         }

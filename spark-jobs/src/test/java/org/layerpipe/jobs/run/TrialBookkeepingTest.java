@@ -42,9 +42,9 @@ class TrialBookkeepingTest {
         Map<String, String> params = TrialConfig.defaults().with(settings).toParams();
         String experiment = store.experimentId("bookkeeping");
         Map<String, String> source = RunNaming.sourceTags("sweeps/s.yaml", "ada", null);
-        String runId = SweepDriver.createTrialRun(store, experiment, null, "s", "s0", 0, "t0", "trial", params, Map.of(), source);
+        String runId = SweepDriver.createTrialRun(store, experiment, null, "s", "s0", 0, "t0", "trial", params, Map.of(), source, List.of());
         return new TrialTask("s", "s0", 0, "t0", params, "trial", runId, experiment, null, "http://unused",
-                dir.toString(), Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of(), source);
+                dir.toString(), Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of(), source, List.of());
     }
 
     @Test
@@ -119,6 +119,11 @@ class TrialBookkeepingTest {
         @Override
         public String experimentId(String name) {
             return store.experimentId(name);
+        }
+
+        @Override
+        public Optional<String> findExperiment(String name) {
+            return store.findExperiment(name);
         }
 
         @Override

@@ -6,13 +6,13 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** An {@link InMemoryTracker} whose "server" can be switched off: every call then fails as unreachable. */
-final class SwitchableTracker implements Tracker {
+public final class SwitchableTracker implements Tracker {
 
-  final InMemoryTracker store;
-  volatile boolean down;
+  public final InMemoryTracker store;
+  public volatile boolean down;
   final AtomicInteger calls = new AtomicInteger();
 
-  SwitchableTracker(InMemoryTracker store, boolean down) {
+  public SwitchableTracker(InMemoryTracker store, boolean down) {
     this.store = store;
     this.down = down;
   }
@@ -29,6 +29,12 @@ final class SwitchableTracker implements Tracker {
   public String experimentId(String name) {
     check();
     return store.experimentId(name);
+  }
+
+  @Override
+  public Optional<String> findExperiment(String name) {
+    check();
+    return store.findExperiment(name);
   }
 
   @Override
