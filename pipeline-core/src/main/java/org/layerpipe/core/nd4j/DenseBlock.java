@@ -9,7 +9,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Fully connected layer {@code y = f(x·W + b)}. DL4J stores W as [nIn, nOut] in 'f' order,
  * which is the same memory as Wᵀ [nOut, nIn] in 'c' order: the block works with that view,
  * {@code y = x·(Wᵀ)ᵀ}, {@code ∂Wᵀ = gᵀ·x}, {@code ∂x = g·Wᵀ}, all through the {@code matmul} op
- * with its transpose flags and α/β, so gradients accumulate in place without a temporary.
+ * with its transpose flags and α/β, so gradients accumulate in place without a temporary. The
+ * products run on OpenBLAS when the stage has several native threads, on oneDNN when it has one
+ * ({@link NativeOp#blasWhenThreaded}).
  */
 final class DenseBlock extends NativeBlock {
 
@@ -26,13 +28,13 @@ final class DenseBlock extends NativeBlock {
     private final int weights;
     private final int bias;
     private final ActivationOps activation;
-    private final NativeOp forward = new NativeOp("matmul", new long[] {0, 1, 0}, 1.0, 0.0);
-    private final NativeOp weightGrad = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 0.0);
-    private final NativeOp weightGradAdd = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 1.0);
-    private final NativeOp inputGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0);
+    private final NativeOp forward = new NativeOp("matmul", new long[] {0, 1, 0}, 1.0, 0.0).blasWhenThreaded();
+    private final NativeOp weightGrad = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 0.0).blasWhenThreaded();
+    private final NativeOp weightGradAdd = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 1.0).blasWhenThreaded();
+    private final NativeOp inputGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0).blasWhenThreaded();
     /** Bias gradient {@code 1ᵀ·g} as a matrix product: libnd4j's column reduce_sum is ~10× slower here. */
-    private final NativeOp biasGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0);
-    private final NativeOp biasGradAdd = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 1.0);
+    private final NativeOp biasGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0).blasWhenThreaded();
+    private final NativeOp biasGradAdd = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 1.0).blasWhenThreaded();
     private final NativeOp biasAdd = NativeOp.of("biasadd");
     private INDArray gradPre;
     private INDArray ones;
