@@ -42,14 +42,7 @@ public final class GPipeSchedule {
      * {@code numStages} stages.
      */
     public static Schedule generate(int numStages, int numMinibatches, int microbatches) {
-        if (numMinibatches < 1) {
-            throw new IllegalArgumentException("numMinibatches must be >= 1 but was " + numMinibatches
-                    + ": a schedule needs at least one minibatch");
-        }
-        if (microbatches < 1) {
-            throw new IllegalArgumentException(
-                    "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
-        }
+        Schedule.requireMinibatches(numMinibatches, microbatches);
         List<Event> events = new ArrayList<>();
         int fill = microbatches + numStages - 1;
         for (int minibatch = 0; minibatch < numMinibatches; minibatch++) {

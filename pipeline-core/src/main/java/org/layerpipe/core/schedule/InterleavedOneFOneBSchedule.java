@@ -1,9 +1,7 @@
 package org.layerpipe.core.schedule;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Interleaved 1F1B (Megatron-LM; Narayanan et al., "Efficient Large-Scale Language Model
@@ -28,9 +26,6 @@ public final class InterleavedOneFOneBSchedule {
     private InterleavedOneFOneBSchedule() {
     }
 
-    private record Key(int stage, int unit, Op op) {
-    }
-
     /**
      * @param numStages      p·v stages
      * @param chunks         v, stages per device
@@ -42,14 +37,7 @@ public final class InterleavedOneFOneBSchedule {
             throw new IllegalArgumentException("interleaved 1F1B needs the " + numStages + " stages to be a whole number of"
                     + " chunks per device, but chunks is " + chunks);
         }
-        if (numMinibatches < 1) {
-            throw new IllegalArgumentException("numMinibatches must be >= 1 but was " + numMinibatches
-                    + ": a schedule needs at least one minibatch");
-        }
-        if (microbatches < 1) {
-            throw new IllegalArgumentException(
-                    "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
-        }
+        Schedule.requireMinibatches(numMinibatches, microbatches);
         int p = numStages / chunks;
         int v = chunks;
         int m = microbatches;
@@ -93,7 +81,7 @@ public final class InterleavedOneFOneBSchedule {
             order.add(ops);
         }
         return new Schedule(ScheduleKind.INTERLEAVED_1F1B, numStages, Math.multiplyExact(numMinibatches, m), m, v,
-                asSoonAsPossible(order, numStages));
+                AsapTicks.place(order, numStages, "interleaved 1F1B"));
     }
 
     /**
@@ -106,61 +94,5 @@ public final class InterleavedOneFOneBSchedule {
         int chunk = forward ? within / p : v - 1 - within / p;
         int micro = group * p + within % p;
         return new Event(0, chunk * p + d, base + micro, forward ? Op.FORWARD : Op.BACKWARD);
-    }
-
-    /** Unit-time ticks: each device runs its ops in order, one per tick, each as soon as its dependency allows. */
-    private static List<Event> asSoonAsPossible(List<List<Event>> order, int numStages) {
-        int p = order.size();
-        Map<Key, Integer> tickOf = new HashMap<>();
-        Map<Integer, Integer> lastBackwardTick = new HashMap<>();
-        int[] next = new int[p];
-        int[] freeTick = new int[p];
-        List<Event> events = new ArrayList<>();
-        int remaining = order.stream().mapToInt(List::size).sum();
-        while (remaining > 0) {
-            boolean progressed = false;
-            for (int d = 0; d < p; d++) {
-                while (next[d] < order.get(d).size()) {
-                    Event e = order.get(d).get(next[d]);
-                    int s = e.stage();
-                    int tick;
-                    if (e.op() == Op.UPDATE) {
-                        tick = lastBackwardTick.get(s);
-                    } else {
-                        int ready = 0;
-                        if (e.op() == Op.FORWARD && s > 0) {
-                            Integer before = tickOf.get(new Key(s - 1, e.minibatch(), Op.FORWARD));
-                            if (before == null) {
-                                break;
-                            }
-                            ready = before + 1;
-                        } else if (e.op() == Op.BACKWARD && s < numStages - 1) {
-                            Integer after = tickOf.get(new Key(s + 1, e.minibatch(), Op.BACKWARD));
-                            if (after == null) {
-                                break;
-                            }
-                            ready = after + 1;
-                        } else if (e.op() == Op.BACKWARD) {
-                            // the last stage's backward follows its own forward
-                            ready = tickOf.get(new Key(s, e.minibatch(), Op.FORWARD)) + 1;
-                        }
-                        tick = Math.max(freeTick[d], ready);
-                        freeTick[d] = tick + 1;
-                        if (e.op() == Op.BACKWARD) {
-                            lastBackwardTick.put(s, tick);
-                        }
-                    }
-                    tickOf.put(new Key(s, e.minibatch(), e.op()), tick);
-                    events.add(new Event(tick, s, e.minibatch(), e.op()));
-                    next[d]++;
-                    remaining--;
-                    progressed = true;
-                }
-            }
-            if (!progressed) {
-                throw new IllegalStateException("interleaved 1F1B generator deadlocked: a bug, not an input error");
-            }
-        }
-        return events;
     }
 }

@@ -1,9 +1,7 @@
 package org.layerpipe.core.schedule;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * 1F1B with a flush (PipeDream-Flush; Megatron-LM's default, Narayanan et al. 2021): like
@@ -36,18 +34,8 @@ public final class OneFOneBFlushSchedule {
     private OneFOneBFlushSchedule() {
     }
 
-    private record Key(int stage, int unit, Op op) {
-    }
-
     public static Schedule generate(int numStages, int numMinibatches, int microbatches) {
-        if (numMinibatches < 1) {
-            throw new IllegalArgumentException("numMinibatches must be >= 1 but was " + numMinibatches
-                    + ": a schedule needs at least one minibatch");
-        }
-        if (microbatches < 1) {
-            throw new IllegalArgumentException(
-                    "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
-        }
+        Schedule.requireMinibatches(numMinibatches, microbatches);
         // each device's ops in order
         List<List<Event>> order = new ArrayList<>();
         for (int s = 0; s < numStages; s++) {
@@ -69,52 +57,7 @@ public final class OneFOneBFlushSchedule {
             }
             order.add(ops);
         }
-        // unit-time, as-soon-as-possible ticks
-        Map<Key, Integer> tickOf = new HashMap<>();
-        int[] next = new int[numStages];
-        int[] freeTick = new int[numStages];
-        int[] lastTick = new int[numStages];
-        List<Event> events = new ArrayList<>();
-        int remaining = order.stream().mapToInt(List::size).sum();
-        while (remaining > 0) {
-            boolean progressed = false;
-            for (int s = 0; s < numStages; s++) {
-                while (next[s] < order.get(s).size()) {
-                    Event e = order.get(s).get(next[s]);
-                    int tick;
-                    if (e.op() == Op.UPDATE) {
-                        tick = lastTick[s];
-                    } else {
-                        int ready = 0;
-                        if (e.op() == Op.FORWARD && s > 0) {
-                            Integer before = tickOf.get(new Key(s - 1, e.minibatch(), Op.FORWARD));
-                            if (before == null) {
-                                break;
-                            }
-                            ready = before + 1;
-                        } else if (e.op() == Op.BACKWARD && s < numStages - 1) {
-                            Integer after = tickOf.get(new Key(s + 1, e.minibatch(), Op.BACKWARD));
-                            if (after == null) {
-                                break;
-                            }
-                            ready = after + 1;
-                        }
-                        tick = Math.max(freeTick[s], ready);
-                        freeTick[s] = tick + 1;
-                        lastTick[s] = tick;
-                    }
-                    tickOf.put(new Key(s, e.minibatch(), e.op()), tick);
-                    events.add(new Event(tick, s, e.minibatch(), e.op()));
-                    next[s]++;
-                    remaining--;
-                    progressed = true;
-                }
-            }
-            if (!progressed) {
-                throw new IllegalStateException("1F1B-flush generator deadlocked: a bug, not an input error");
-            }
-        }
         return new Schedule(ScheduleKind.ONE_F_ONE_B_FLUSH, numStages, Math.multiplyExact(numMinibatches, microbatches),
-                microbatches, events);
+                microbatches, AsapTicks.place(order, numStages, "1F1B-flush"));
     }
 }

@@ -153,6 +153,18 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
         }
     }
 
+    /** The argument checks every minibatched generator starts with. */
+    static void requireMinibatches(int numMinibatches, int microbatches) {
+        if (numMinibatches < 1) {
+            throw new IllegalArgumentException("numMinibatches must be >= 1 but was " + numMinibatches
+                    + ": a schedule needs at least one minibatch");
+        }
+        if (microbatches < 1) {
+            throw new IllegalArgumentException(
+                    "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
+        }
+    }
+
     /** Number of ticks from tick 0 through the last event's tick. */
     public int numTicks() {
         return events.isEmpty() ? 0 : events.get(events.size() - 1).tick() + 1;

@@ -42,14 +42,7 @@ public final class ZbH1Schedule {
     }
 
     public static Schedule generate(int numStages, int numMinibatches, int microbatches) {
-        if (numMinibatches < 1) {
-            throw new IllegalArgumentException("numMinibatches must be >= 1 but was " + numMinibatches
-                    + ": a schedule needs at least one minibatch");
-        }
-        if (microbatches < 1) {
-            throw new IllegalArgumentException(
-                    "microbatches must be >= 1 but was " + microbatches + ": use 1 for no microbatching");
-        }
+        Schedule.requireMinibatches(numMinibatches, microbatches);
         int p = numStages;
         int units = Math.multiplyExact(numMinibatches, microbatches);
         // tick at which each pass of each unit ran at each stage, NONE before it ran
