@@ -37,6 +37,7 @@ class ExperimentsTest {
     private static final Map<String, Integer> TRIALS = Map.of(
             "quickstart.yaml", 4,                       // sequential + layerpipe2 x {latest, stash, ema}
             "fidelity-mlp.yaml", 57,                    // (6 variants x 3 partitions + sequential) x 3 seeds
+            "fidelity-cnn.yaml", 57,                    // (6 variants x 3 partitions + sequential on one stage) x 3 seeds
             "warmup.yaml", 60,                          // 4 recipes x (sequential + 2 modes x 2 partitions) x 3 seeds
             "weight-modes-fashion-mnist.yaml", 66,      // (1 + 7 variants) x 3 partitions x 3 seeds, sequential at M = 2 only
             "resnet18-cifar100.yaml", 32,               // (1 + 5 variants) x 3 partitions x 2 seeds, sequential at M = 2 only
