@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
+import org.layerpipe.core.optim.LearningRate;
 import org.layerpipe.core.schedule.Event;
 import org.layerpipe.core.schedule.Op;
 import org.layerpipe.core.schedule.Schedule;

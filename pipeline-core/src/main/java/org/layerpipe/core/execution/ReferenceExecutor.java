@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.layerpipe.core.optim.LearningRate;
 import org.layerpipe.core.schedule.Event;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.stage.BackwardResult;

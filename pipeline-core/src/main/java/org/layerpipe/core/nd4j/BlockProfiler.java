@@ -7,7 +7,7 @@ import java.util.Random;
 import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
-import org.layerpipe.core.stage.SgdSettings;
+import org.layerpipe.core.optim.SgdSettings;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

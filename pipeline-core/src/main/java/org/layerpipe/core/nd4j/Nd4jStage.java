@@ -11,10 +11,11 @@ import java.util.Map;
 
 import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.optim.SgdRule;
+import org.layerpipe.core.optim.SgdSettings;
 import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.stage.BackwardResult;
 import org.layerpipe.core.stage.DivergenceException;
-import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.stage.Stage;
 import org.layerpipe.core.stage.StageState;
 import org.layerpipe.core.weights.HistoryState;
@@ -482,14 +483,14 @@ public final class Nd4jStage implements Stage<INDArray> {
     }
 
     /**
-     * {@code W ← W + Δ} with {@code Δ = −η·v} on trained entries and {@code Δ = −(mean running-statistic
+     * {@code W ← W + Δ} with {@code Δ = −η·v} on trained entries ({@link SgdRule}) and {@code Δ = −(mean running-statistic
      * delta of the backwards since the last update)} on the rest. When the history needs Δ it is left in {@link #appliedUpdate} — for plain
      * SGD in the gradient buffer itself (free until the next backward overwrites it), which saves a
      * pass over the weights.
      */
     private void applyUpdate(double lr, boolean keepApplied) {
         double perExample = 1.0 / examplesAccumulated;
-        boolean plain = sgd.momentum() == 0 && sgd.weightDecay() == 0;
+        boolean plain = !SgdRule.needsVelocity(sgd);
         if (!plain && velocity == null) {
             velocity = Nd4j.zeros(dtype, layout.size());
         }
@@ -498,36 +499,9 @@ public final class Nd4jStage implements Stage<INDArray> {
         }
         appliedUpdate = !keepApplied ? null : plain ? gradients : applied;
         for (long[] r : trainedRanges) {
-            INDArray w = range(master, r);
             INDArray g = range(gradients, r);
-            if (plain) {
-                if (keepApplied) {
-                    HostMath.scale(-lr * perExample, g);
-                    axpy(1.0, g, w);
-                } else {
-                    axpy(-lr * perExample, g, w);
-                }
-                continue;
-            }
-            INDArray v = range(velocity, r);
-            if (sgd.momentum() > 0) {
-                HostMath.scale(sgd.momentum(), v);
-                axpy(perExample, g, v);
-            } else {
-                HostMath.copy(g, v);
-                HostMath.scale(perExample, v);
-            }
-            if (sgd.weightDecay() > 0) {
-                axpy(sgd.weightDecay(), w, v);
-            }
-            if (keepApplied) {
-                INDArray a = range(applied, r);
-                HostMath.copy(v, a);
-                HostMath.scale(-lr, a);
-                axpy(1.0, a, w);
-            } else {
-                axpy(-lr, v, w);
-            }
+            INDArray a = !keepApplied ? null : plain ? g : range(applied, r);
+            SgdRule.apply(Nd4jVectors.INSTANCE, sgd, lr, perExample, range(master, r), g, plain ? null : range(velocity, r), a);
         }
         // running statistics move once per update by the mean of the backwards' deltas: with GPipe's m
         // microbatches a sum would move them m times as far as one minibatch does
@@ -537,7 +511,7 @@ public final class Nd4jStage implements Stage<INDArray> {
             INDArray g = range(gradients, r);
             axpy(-perBackward, g, w);
             if (keepApplied) {
-                INDArray a = range(appliedUpdate, r);
+                INDArray a = plain ? g : range(applied, r);
                 if (a != g) {
                     HostMath.copy(g, a);
                 }

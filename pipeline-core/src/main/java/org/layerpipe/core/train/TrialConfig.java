@@ -15,6 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.layerpipe.core.optim.LrSchedule;
+import org.layerpipe.core.optim.OptimizerConfig;
 import org.layerpipe.core.partition.PartitionSpec;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.stage.ActivationPolicy;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.layerpipe.core.optim.LearningRate;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.stage.BackwardResult;

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.layerpipe.core.execution.ConcurrentExecutor;
-import org.layerpipe.core.execution.LearningRate;
 import org.layerpipe.core.execution.ReferenceExecutor;
 import org.layerpipe.core.model.ModelSpec;
+import org.layerpipe.core.optim.LearningRate;
+import org.layerpipe.core.optim.SgdSettings;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
-import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -7,16 +7,16 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.layerpipe.core.execution.ConcurrentExecutor;
-import org.layerpipe.core.execution.LearningRate;
 import org.layerpipe.core.execution.RunResult;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Models;
 import org.layerpipe.core.model.Shape;
+import org.layerpipe.core.optim.LearningRate;
+import org.layerpipe.core.optim.SgdSettings;
 import org.layerpipe.core.partition.BalancedPartitioner;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
-import org.layerpipe.core.stage.SgdSettings;
 import org.layerpipe.core.weights.EmaRule;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;

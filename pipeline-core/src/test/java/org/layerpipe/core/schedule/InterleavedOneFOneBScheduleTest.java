@@ -11,8 +11,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.layerpipe.core.execution.ConcurrentExecutor;
-import org.layerpipe.core.execution.LearningRate;
 import org.layerpipe.core.execution.ReferenceExecutor;
+import org.layerpipe.core.optim.LearningRate;
 import org.layerpipe.core.plan.ChromeTrace;
 import org.layerpipe.core.plan.Link;
 import org.layerpipe.core.plan.Simulation;

@@ -15,6 +15,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.layerpipe.core.optim.LrSchedule;
+import org.layerpipe.core.optim.OptimizerConfig;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.weights.EmaRule;

@@ -1,4 +1,4 @@
-package org.layerpipe.core.execution;
+package org.layerpipe.core.optim;
 
 /** Learning rate as a function of the number of updates a stage has applied (a schedule as data). */
 @FunctionalInterface

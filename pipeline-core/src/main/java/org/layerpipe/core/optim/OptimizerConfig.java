@@ -1,6 +1,5 @@
-package org.layerpipe.core.train;
+package org.layerpipe.core.optim;
 
-import org.layerpipe.core.stage.SgdSettings;
 
 /**
  * SGD settings of a trial.

@@ -1,4 +1,4 @@
-package org.layerpipe.core.train;
+package org.layerpipe.core.optim;
 
 import java.util.Locale;
 

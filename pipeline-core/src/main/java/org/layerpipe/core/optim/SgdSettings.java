@@ -1,4 +1,4 @@
-package org.layerpipe.core.stage;
+package org.layerpipe.core.optim;
 
 /**
  * Stochastic gradient descent with optional heavy-ball momentum and decoupled-from-loss L2
