@@ -140,6 +140,20 @@ public final class SweepJob {
         }
     }
 
+    /**
+     * Where the sweep's trials keep their epoch checkpoints unless the sweep file says otherwise:
+     * {@code <output>/checkpoints}, qualified against the driver's file system and working folder so
+     * that every executor (and a later submission) finds the same folder.
+     */
+    static String checkpointRoot(SparkSession spark, String output) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(output, "checkpoints");
+        try {
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p).toString();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("the output folder " + output + " cannot be reached: " + e.getMessage(), e);
+        }
+    }
+
     static int run(Args args) {
         // spark-submit passes --conf settings to the driver as system properties, which SparkConf reads
         if (new SparkConf().getBoolean("spark.speculation", false)) {
@@ -157,7 +171,7 @@ public final class SweepJob {
             int slots = args.concurrentTrials() > 0 ? args.concurrentTrials() : Math.max(1, jsc.defaultParallelism() / taskCpus);
             SweepDriver driver = new SweepDriver(jsc, tracker,
                     new SweepDriver.Options(args.trackingUri(), Path.of(args.journal(), "tasks").toString(), args.force(), slots,
-                            args.trackingRetry(), args.journalWait()),
+                            args.trackingRetry(), args.journalWait(), checkpointRoot(spark, output)),
                     System.out);
             SweepDriver.Outcome outcome = driver.run(spec);
 

@@ -105,6 +105,15 @@ public final class Checkpoints implements AutoCloseable {
         return new Path(dir, String.format("epoch-%06d", epoch));
     }
 
+    /** Deletes all of this trial's checkpoints (a forced re-run starts from epoch 0). */
+    public void clear() {
+        try {
+            fs.delete(dir, true);
+        } catch (IOException e) {
+            throw new CheckpointException("the checkpoints in " + dir + " cannot be deleted: " + PipelineTrainer.describe(e), e);
+        }
+    }
+
     /** Epochs that have a checkpoint folder, oldest first (not yet verified). */
     public List<Integer> epochs() {
         List<Integer> epochs = new ArrayList<>();

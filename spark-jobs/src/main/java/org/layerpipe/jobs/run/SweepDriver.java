@@ -15,8 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.layerpipe.core.train.BuildInfo;
+import org.layerpipe.core.train.CheckpointException;
+import org.layerpipe.core.train.Checkpoints;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
@@ -47,10 +50,21 @@ public final class SweepDriver {
      * @param journalWait   how long a finished task waits for the server to take its journaled calls (and a retried
      *                      one for the server before it starts)
      */
+    /**
+     * @param checkpointRoot where trials whose sweep sets no {@code checkpoint.dir} keep their epoch
+     *                       checkpoints (a qualified Hadoop path every executor reaches); null = only
+     *                       where the sweep sets it
+     */
     public record Options(String trackingUri, String journalDir, boolean force, int concurrentTrials, Duration trackingRetry,
-                          Duration journalWait) {
+                          Duration journalWait, String checkpointRoot) {
 
-        /** Default retry budget and journal wait. */
+        /** No default checkpoint folder. */
+        public Options(String trackingUri, String journalDir, boolean force, int concurrentTrials, Duration trackingRetry,
+                       Duration journalWait) {
+            this(trackingUri, journalDir, force, concurrentTrials, trackingRetry, journalWait, null);
+        }
+
+        /** Default retry budget and journal wait, no default checkpoint folder. */
         public Options(String trackingUri, String journalDir, boolean force, int concurrentTrials) {
             this(trackingUri, journalDir, force, concurrentTrials, RetryPolicy.DEFAULT.maxElapsed(), JournalingTracker.DEFAULT_CLOSE_WAIT);
         }
@@ -122,7 +136,9 @@ public final class SweepDriver {
         int diverged = 0;
         for (Trial t : trials) {
             String runName = SweepExpander.runName(t);
-            TrialLedger.Decision decision = ledger.decide(t.trialId(), sweepId, options.force());
+            Map<String, String> params = withCheckpoints(t.config().toParams());
+            int checkpointed = options.force() ? 0 : lastCheckpoint(params, t.trialId());
+            TrialLedger.Decision decision = ledger.decide(t.trialId(), sweepId, options.force(), checkpointed > 0);
             if (decision instanceof TrialLedger.Done d) {
                 done.add(TrialLedger.rows(d.run(), tracker, spec.name(), sweepId, t.index()));
                 skipped++;
@@ -133,8 +149,11 @@ public final class SweepDriver {
             run.delete().forEach(tracker::deleteRun); // partial runs: queued elsewhere, or left by attempts that died
             String runId = run.reuse() != null ? run.reuse()
                     : createTrialRun(tracker, experimentId, parentRunId, spec.name(), sweepId, t.index(), t.trialId(), runName,
-                            t.config().toParams(), t.varied(), source, run.replaces());
-            pending.add(new TrialTask(spec.name(), sweepId, t.index(), t.trialId(), t.config().toParams(), runName, runId,
+                            params, t.varied(), source, run.replaces());
+            if (checkpointed > 0) {
+                out.printf(Locale.ROOT, "trial %d resumes from its epoch-%d checkpoint in run %s%n", t.index(), checkpointed, runId);
+            }
+            pending.add(new TrialTask(spec.name(), sweepId, t.index(), t.trialId(), params, runName, runId,
                     experimentId, parentRunId, options.trackingUri(), options.journalDir(), options.trackingRetry(),
                     options.journalWait(), t.varied(), source, run.replaces()));
         }
@@ -145,6 +164,33 @@ public final class SweepDriver {
         done.addAll(runPending(spec, pending, ledger));
         done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
         return new Outcome(sweepId, experimentId, parentRunId, done, skipped);
+    }
+
+    /** The trial's settings, with the sweep's default checkpoint folder when the sweep file sets none. */
+    private Map<String, String> withCheckpoints(Map<String, String> params) {
+        if (options.checkpointRoot() == null || !params.getOrDefault("checkpoint.dir", "").isBlank()) {
+            return params;
+        }
+        Map<String, String> p = new LinkedHashMap<>(params);
+        p.put("checkpoint.dir", options.checkpointRoot());
+        return p;
+    }
+
+    /**
+     * The epoch of the trial's newest checkpoint folder, 0 when it has none (or its folder cannot be
+     * read: the task then trains from the start, or says what is wrong with the checkpoint).
+     */
+    private static int lastCheckpoint(Map<String, String> params, String trialId) {
+        String dir = params.getOrDefault("checkpoint.dir", "");
+        if (dir.isBlank()) {
+            return 0;
+        }
+        try (Checkpoints c = Checkpoints.open(dir, trialId, new Configuration())) {
+            List<Integer> epochs = c.epochs();
+            return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1);
+        } catch (CheckpointException unreadable) {
+            return 0;
+        }
     }
 
     private List<TrialOutcome> runPending(SweepSpec spec, List<TrialTask> pending, TrialLedger ledger) {

@@ -30,7 +30,10 @@ import org.layerpipe.jobs.tracking.TrackingUnavailableException;
  *       {@value #TAG_REPLACES}) that itself ended at least as well replaces it — only after the
  *       re-run reached its end in MLflow. A re-run that fails leaves the earlier result in place.</li>
  *   <li>Any other run (queued, started by an attempt that died, FAILED, KILLED) is partial: a trial
- *       that runs reuses its sweep's queued run or gets a fresh one; partial runs are deleted then.</li>
+ *       that runs reuses its sweep's queued run or gets a fresh one; partial runs are deleted then.
+ *       Except when the trial has an epoch checkpoint: then it resumes from it, in the run its
+ *       sweep started and a killed attempt or job left unended, so one run keeps all its epochs;
+ *       the task logs only the epochs that run lacks.</li>
  *   <li>A task attempt claims its run before it trains ({@link #claim}): a run an earlier attempt
  *       finished is returned as it is; a run an earlier attempt started is replaced. A first attempt
  *       may start while the server is down (its driver just queued the run); a retry must read the
@@ -69,8 +72,11 @@ public final class TrialLedger {
     public sealed interface Claim {
     }
 
-    /** Train, logging to {@code runId}. */
-    public record Train(String runId) implements Claim {
+    /**
+     * Train, logging to {@code runId}; {@code resumes}: the run is one an earlier attempt started,
+     * kept because the trial resumes from its checkpoint (the run may hold some epochs already).
+     */
+    public record Train(String runId, boolean resumes) implements Claim {
     }
 
     /** An earlier attempt finished the trial in {@code run}: return its rows, train nothing. */
@@ -156,8 +162,17 @@ public final class TrialLedger {
         return diverged ? 1 : 0;
     }
 
-    /** What to do with trial {@code trialId} in sweep {@code sweepId}. */
+    /** What to do with trial {@code trialId} in sweep {@code sweepId}, which has no checkpoint to resume from. */
     public Decision decide(String trialId, String sweepId, boolean force) {
+        return decide(trialId, sweepId, force, false);
+    }
+
+    /**
+     * What to do with trial {@code trialId} in sweep {@code sweepId}; {@code resumable}: the trial has
+     * an epoch checkpoint, so a run of this sweep that an attempt started and never ended is kept
+     * for it to resume in (unless forced: a forced re-run starts over).
+     */
+    public Decision decide(String trialId, String sweepId, boolean force, boolean resumable) {
         List<RunInfo> trialRuns = runs.getOrDefault(trialId, List.of());
         Optional<RunInfo> result = result(trialId);
         if (result.isPresent() && !force) {
@@ -165,9 +180,12 @@ public final class TrialLedger {
         }
         List<String> replaces = trialRuns.stream().filter(r -> rank(r) > 0).map(RunInfo::runId).toList();
         String reuse = null;
+        if (resumable && !force) {
+            reuse = trialRuns.stream().filter(r -> resumesIn(r, sweepId)).map(RunInfo::runId).findFirst().orElse(null);
+        }
         List<String> delete = new ArrayList<>();
         for (RunInfo r : trialRuns) {
-            if (rank(r) > 0) {
+            if (rank(r) > 0 || r.runId().equals(reuse)) {
                 continue; // results stay until a re-run replaces them
             }
             boolean queued = QUEUED.equals(r.tags().get(RunNaming.TAG_STATE)) && sweepId.equals(r.tags().get(RunNaming.TAG_SWEEP_ID));
@@ -178,6 +196,12 @@ public final class TrialLedger {
             }
         }
         return new Run(reuse, delete, replaces);
+    }
+
+    /** Whether a resuming trial goes on in {@code r}: a run of this sweep that was started and never ended. */
+    private static boolean resumesIn(RunInfo r, String sweepId) {
+        return rank(r) == 0 && !r.status().isTerminal() && !QUEUED.equals(r.tags().get(RunNaming.TAG_STATE))
+                && sweepId.equals(r.tags().get(RunNaming.TAG_SWEEP_ID)) && replaces(r).isEmpty();
     }
 
     /** The run holding the trial's result, the best first (FINISHED over DIVERGED). */
@@ -272,6 +296,15 @@ public final class TrialLedger {
      * class's rules). Blocks while a retry waits for the server.
      */
     public static Claim claim(TrialTask task, Tracker tracker, int attempt) {
+        return claim(task, tracker, attempt, false);
+    }
+
+    /**
+     * {@link #claim(TrialTask, Tracker, int)} for a trial that may have an epoch checkpoint
+     * ({@code resumable}): a run an earlier attempt started and did not end is then kept, and the
+     * trial resumes in it.
+     */
+    public static Claim claim(TrialTask task, Tracker tracker, int attempt, boolean resumable) {
         // A first attempt logs to the run its driver just queued; a journal that holds an earlier
         // attempt's calls means this is not the first attempt to get here.
         boolean earlier = attempt > 0 || (tracker instanceof JournalingTracker j && j.pending() > 0);
@@ -283,7 +316,7 @@ public final class TrialLedger {
                 break;
             } catch (TrackingUnavailableException down) {
                 if (!earlier) {
-                    return new Train(task.runId()); // the journal delivers once the server answers
+                    return new Train(task.runId(), false); // the journal delivers once the server answers
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new TrackingUnavailableException("attempt " + attempt + " of trial " + task.trialIndex() + " did not train: "
@@ -297,13 +330,16 @@ public final class TrialLedger {
             return new Finished(run.get());
         }
         if (run.isPresent() && QUEUED.equals(run.get().tags().get(RunNaming.TAG_STATE))) {
-            return new Train(task.runId());
+            return new Train(task.runId(), false);
+        }
+        if (run.isPresent() && resumable && !run.get().status().isTerminal() && task.replaces().isEmpty()) {
+            return new Train(task.runId(), true); // started by an attempt that died after a checkpoint: go on in it
         }
         if (run.isPresent()) {
             tracker.deleteRun(task.runId()); // partial: an earlier attempt started it and died
         }
         return new Train(SweepDriver.createTrialRun(tracker, task.experimentId(), task.parentRunId(), task.sweepName(), task.sweepId(),
-                task.trialIndex(), task.trialId(), task.runName(), task.params(), task.varied(), task.sourceTags(), task.replaces()));
+                task.trialIndex(), task.trialId(), task.runName(), task.params(), task.varied(), task.sourceTags(), task.replaces()), false);
     }
 
     private static void sleep(long ms) {

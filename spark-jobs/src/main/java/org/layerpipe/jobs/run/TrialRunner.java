@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
@@ -16,6 +18,8 @@ import org.apache.spark.resource.ResourceInformation;
 import org.layerpipe.core.nd4j.Nd4jBackend;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.partition.PartitionSpec;
+import org.layerpipe.core.train.CheckpointException;
+import org.layerpipe.core.train.Checkpoints;
 import org.layerpipe.core.train.DataSummary;
 import org.layerpipe.core.train.EpochMetrics;
 import org.layerpipe.core.train.PipelineTrainer;
@@ -86,13 +90,27 @@ public final class TrialRunner {
     /** {@link #run(TrialTask, Tracker, int, List)} sampling the system metrics every {@code systemInterval}. */
     static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus, Duration systemInterval) {
         TrialConfig config = TrialConfig.fromParams(task.params());
-        TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt);
+        Configuration hadoop = new Configuration();
+        boolean forced = !task.replaces().isEmpty();
+        if (forced && config.checkpoint().enabled()) {
+            // a forced re-run trains from epoch 0: the finished trial's last checkpoint would end it at once
+            try (Checkpoints c = Checkpoints.open(config.checkpoint().dir(), task.trialId(), hadoop)) {
+                c.clear();
+            }
+        }
+        TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt, !forced && hasCheckpoint(config, task.trialId(), hadoop));
         if (claim instanceof TrialLedger.Finished earlier) {
             LOG.log(System.Logger.Level.INFO, () -> "trial " + task.trialIndex() + " already finished in run " + earlier.run().runId()
                     + " by an earlier attempt: its rows are rebuilt from the run, nothing is trained");
             return TrialLedger.rows(earlier.run(), tracker, task.sweepName(), task.sweepId(), task.trialIndex());
         }
-        String runId = ((TrialLedger.Train) claim).runId();
+        TrialLedger.Train train = (TrialLedger.Train) claim;
+        String runId = train.runId();
+        // epochs the run already holds (a resumed run): logged again they would be duplicate steps
+        Set<Long> logged = new HashSet<>();
+        if (train.resumes()) {
+            tracker.metricHistory(runId, RunNaming.EPOCH_METRICS.get(0)).forEach(m -> logged.add(m.step()));
+        }
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunNaming.TAG_STATE, "running");
         tags.put(RunNaming.TAG_ATTEMPT, String.valueOf(attempt));
@@ -103,7 +121,7 @@ public final class TrialRunner {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("spark.attempt", String.valueOf(attempt));
         extra.put("gpus", gpus.toString());
-        PipelineTrainer trainer = new PipelineTrainer(new Nd4jBackend(gpus), new Configuration(), extra);
+        PipelineTrainer trainer = new PipelineTrainer(new Nd4jBackend(gpus), hadoop, extra);
         TrialResult result;
         try (SystemMetrics system = SystemMetrics.start(tracker, runId, systemInterval)) {
             result = trainer.train(config, new TrainingListener() {
@@ -127,8 +145,19 @@ public final class TrialRunner {
                 }
 
                 @Override
+                public void onResume(int epoch, String checkpoint, List<EpochMetrics> restored) {
+                    LOG.log(System.Logger.Level.INFO, () -> "resuming trial " + task.trialIndex() + " (" + task.trialId() + ") from epoch "
+                            + epoch + " (" + checkpoint + ") in run " + runId);
+                    tracker.setTags(runId, Map.of(RunNaming.TAG_RESUMED_FROM, String.valueOf(epoch)));
+                    // a fresh run, or one whose attempt died before it logged them, gets the restored epochs
+                    restored.forEach(this::onEpoch);
+                }
+
+                @Override
                 public void onEpoch(EpochMetrics m) {
-                    tracker.logMetrics(runId, RunNaming.metrics(m, System.currentTimeMillis()));
+                    if (logged.add((long) m.epoch())) {
+                        tracker.logMetrics(runId, RunNaming.metrics(m, System.currentTimeMillis()));
+                    }
                 }
             });
         }
@@ -159,6 +188,18 @@ public final class TrialRunner {
 
         ResultRows.Context rc = new ResultRows.Context(task.sweepName(), task.sweepId(), task.trialIndex(), runId, task.runName());
         return new TrialOutcome(ResultRows.trial(rc, config, result), ResultRows.epochs(rc, config, result));
+    }
+
+    /** Whether the trial has a checkpoint folder to resume from (an unreadable one is the trainer's to report). */
+    private static boolean hasCheckpoint(TrialConfig config, String trialId, Configuration hadoop) {
+        if (!config.checkpoint().enabled()) {
+            return false;
+        }
+        try (Checkpoints c = Checkpoints.open(config.checkpoint().dir(), trialId, hadoop)) {
+            return !c.epochs().isEmpty();
+        } catch (CheckpointException unreadable) {
+            return false;
+        }
     }
 
     /** One call of the final bookkeeping: a refusal is a warning, not a failed task. */

@@ -23,9 +23,10 @@ import org.layerpipe.jobs.tracking.RunInfo;
 import org.layerpipe.jobs.tracking.RunStatus;
 
 /**
- * A sweep whose driver is killed halfway (SIGKILL to spark-submit and its children) and then
- * submitted again: every trial ends FINISHED with exactly one live run and complete metric
- * histories — the half-run trial's partial run is replaced, not duplicated or appended to.
+ * A sweep whose driver is killed halfway (SIGKILL to spark-submit and its children) while a trial
+ * is between epochs, and then submitted again: every trial ends FINISHED with exactly one live run
+ * and complete metric histories, and the half-run trial resumes from its epoch checkpoint (under the
+ * sweep's output folder by default) in the run it had, logging each epoch once.
  */
 class ResumeIT {
 
@@ -34,13 +35,13 @@ class ResumeIT {
             experiment: layerpipe-it
             base:
               model: mlp
-              model.hidden: "16"
+              model.hidden: "512,512"     # 2-3 s per epoch here: time to see a trial between epochs and kill it there
               data: synthetic
-              data.train_limit: 2048
+              data.train_limit: 8192
               data.test_limit: 128
               batch_size: 32
               epochs: 3
-              partition: "[2,2]"
+              partition: "[2,3]"
             axes:
               weights: [stash, ema]
               lr: [0.05, 0.02, 0.01]
@@ -63,19 +64,29 @@ class ResumeIT {
 
         SparkSubmit.Started running = submit.start("resume-killed");
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        long finished = 0;
-        while (finished < 2) {
+        RunInfo halfRun = null;
+        int halfRunEpochs = 0;
+        while (halfRun == null) {
             if (!running.process().isAlive()) {
-                fail("the sweep ended before two trials had finished, so it could not be killed halfway; log "
+                fail("the sweep ended before it could be killed in a trial's second or third epoch; log "
                         + running.log() + ":\n" + running.output());
             }
             if (System.nanoTime() > deadline) {
                 running.kill();
-                fail("two trials did not finish within 3 minutes; log " + running.log());
+                fail("no trial was between its epochs 1 and 3 after one had finished, within 3 minutes; log " + running.log());
             }
-            Thread.sleep(250);
-            finished = sweep.trialRuns(mlflow).values().stream().flatMap(List::stream)
-                    .filter(r -> r.status() == RunStatus.FINISHED).count();
+            Thread.sleep(100);
+            List<RunInfo> all = sweep.trialRuns(mlflow).values().stream().flatMap(List::stream).toList();
+            if (all.stream().noneMatch(r -> r.status() == RunStatus.FINISHED)) {
+                continue;
+            }
+            for (RunInfo r : all) {
+                int logged = r.status() == RunStatus.FINISHED ? 0 : steps(mlflow, r.runId(), "test_accuracy").size();
+                if (logged >= 1 && logged < 3) {
+                    halfRun = r;
+                    halfRunEpochs = logged;
+                }
+            }
         }
         running.kill();
         long done = sweep.trialRuns(mlflow).values().stream().flatMap(List::stream).filter(r -> r.status() == RunStatus.FINISHED).count();
@@ -85,6 +96,12 @@ class ResumeIT {
         assertEquals(0, again.exitCode(), () -> "the resumed sweep failed (" + again.log() + "):\n" + again.tail());
         assertContains(again.output(), "already done in MLflow");
         assertContains(again.output(), "6 of 6 trials finished");
+        assertContains(again.output(), "resumes from its epoch-");
+        assertContains(again.output(), " checkpoint in run " + halfRun.runId());
+        RunInfo resumed = mlflow.getRun(halfRun.runId()).orElseThrow(() -> new AssertionError("the half-run trial's run was deleted"));
+        assertEquals(RunStatus.FINISHED, resumed.status());
+        int from = Integer.parseInt(resumed.tags().getOrDefault(RunNaming.TAG_RESUMED_FROM, "0"));
+        assertTrue(from >= halfRunEpochs && from <= 3, "resumed from epoch " + from + " after " + halfRunEpochs + " logged epochs");
 
         Map<String, List<RunInfo>> runs = sweep.trialRuns(mlflow);
         assertEquals(sweep.trials.size(), runs.size());

@@ -61,8 +61,26 @@ class ExactlyOnceTest {
     }
 
     private SweepDriver driver(boolean force, SweepDriver.TaskLauncher launcher) {
-        return new SweepDriver(null, tracker, new SweepDriver.Options("http://unused", dir.toString(), force, 1, Duration.ofSeconds(1),
-                Duration.ofSeconds(20)), new PrintStream(printed, true, StandardCharsets.UTF_8), launcher);
+        return driver(force, launcher, null, tracker);
+    }
+
+    /** A driver whose trials checkpoint under {@code checkpoints} by default (as {@code SweepJob} sets it), logging to {@code to}. */
+    private SweepDriver driver(boolean force, SweepDriver.TaskLauncher launcher, Path checkpoints, InMemoryTracker to) {
+        return new SweepDriver(null, to, new SweepDriver.Options("http://unused", dir.toString(), force, 1, Duration.ofSeconds(1),
+                Duration.ofSeconds(20), checkpoints == null ? null : checkpoints.toUri().toString()),
+                new PrintStream(printed, true, StandardCharsets.UTF_8), launcher);
+    }
+
+    /** The tiny sweep trained for three epochs, so that a kill after epoch 2 leaves one to resume. */
+    private static SweepSpec threeEpochs(String name) {
+        return SweepParser.parse(name + ".yaml", SWEEP.replace("${name}", name).replace("${lr}", "0.05").replace("epochs: 2", "epochs: 3"));
+    }
+
+    /** Attempt 0 of the task dies while it logs epoch 2 (its epoch-2 checkpoint is written by then). */
+    private TrialOutcome dieAtEpochTwo(TrialTask task) {
+        SwitchableTracker dying = new SwitchableTracker(tracker, false);
+        dying.killAtEpoch = 2;
+        return TrialRunner.run(task, dying, 0, List.of());
     }
 
     private SweepDriver.TaskLauncher inProcess(AtomicInteger launches) {
@@ -235,6 +253,75 @@ class ExactlyOnceTest {
         driver(false, inProcess(other)).run(sweep("another-study", "0.05"));
         assertEquals(0, other.get());
         assertEquals(1, runsOf(first.experimentId(), trialId).size());
+    }
+
+    @Test
+    void aRetriedAttemptResumesFromTheCheckpointInTheSameRunAndLogsEachEpochOnce() {
+        List<String> killedRuns = new ArrayList<>();
+        SweepDriver.TaskLauncher killedThenRetried = (task, description) -> {
+            killedRuns.add(task.runId());
+            try {
+                dieAtEpochTwo(task);
+            } catch (SwitchableTracker.Killed expected) {
+                // the executor is gone; Spark retries the task
+            }
+            return TrialRunner.run(task, tracker, 1, List.of());
+        };
+        SweepDriver.Outcome o = driver(false, killedThenRetried, dir.resolve("ckpt"), tracker).run(threeEpochs("retry-resumes"));
+        TrialOutcome trial = o.trials().get(0);
+        assertEquals("FINISHED", trial.trial().status(), trial.trial().message());
+        List<RunInfo> runs = runsOf(o.experimentId(), trial.trial().trialId());
+        assertEquals(List.of(killedRuns.get(0)), runs.stream().map(RunInfo::runId).toList(), "the killed attempt's run goes on");
+        assertEquals(List.of(1L, 2L, 3L), steps(trial.trial().runId()), "epoch 1 from the killed attempt, 2 restored, 3 trained");
+        assertEquals("2", runs.get(0).tags().get(RunNaming.TAG_RESUMED_FROM));
+        assertEquals(3, trial.epochs().size());
+        // the same trial trained without a kill (another tracker, other checkpoints) ends with the same accuracy
+        InMemoryTracker straight = new InMemoryTracker();
+        SweepDriver.Outcome uninterrupted = driver(false, (task, d) -> TrialRunner.run(task, straight, 0, List.of()),
+                dir.resolve("ckpt-straight"), straight).run(threeEpochs("retry-resumes"));
+        assertEquals(uninterrupted.trials().get(0).trial().finalTestAccuracy(), trial.trial().finalTestAccuracy(), 0.0,
+                "resuming changes nothing");
+    }
+
+    @Test
+    void aResubmittedSweepResumesTheKilledTrialInItsRun() {
+        SweepSpec spec = threeEpochs("resubmit-resumes");
+        List<String> killedRuns = new ArrayList<>();
+        SweepDriver.TaskLauncher jobKilled = (task, description) -> {
+            killedRuns.add(task.runId());
+            dieAtEpochTwo(task); // the Error ends the driver, as killing the job would
+            return null;
+        };
+        try {
+            driver(false, jobKilled, dir.resolve("ckpt"), tracker).run(spec);
+        } catch (IllegalStateException killed) {
+            assertTrue(killed.getMessage().contains("epoch 2"), killed.getMessage());
+        }
+        AtomicInteger launches = new AtomicInteger();
+        SweepDriver.Outcome again = driver(false, inProcess(launches), dir.resolve("ckpt"), tracker).run(spec);
+        assertEquals(1, launches.get());
+        TrialOutcome trial = again.trials().get(0);
+        assertEquals("FINISHED", trial.trial().status(), trial.trial().message());
+        assertEquals(killedRuns.get(0), trial.trial().runId(), "the run the killed job started");
+        assertEquals(1, runsOf(again.experimentId(), trial.trial().trialId()).size());
+        assertEquals(List.of(1L, 2L, 3L), steps(trial.trial().runId()));
+        String out = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("trial 0 resumes from its epoch-2 checkpoint in run " + killedRuns.get(0)), out);
+    }
+
+    @Test
+    void aForcedReRunStartsOverInsteadOfResumingFromTheFinishedTrialsCheckpoint() {
+        SweepSpec spec = threeEpochs("force-starts-over");
+        SweepDriver.Outcome first = driver(false, inProcess(new AtomicInteger()), dir.resolve("ckpt"), tracker).run(spec);
+        assertEquals("FINISHED", first.trials().get(0).trial().status());
+        SweepDriver.Outcome forced = driver(true, inProcess(new AtomicInteger()), dir.resolve("ckpt"), tracker).run(spec);
+        TrialOutcome trial = forced.trials().get(0);
+        assertNotEquals(first.trials().get(0).trial().runId(), trial.trial().runId());
+        RunInfo run = tracker.getRun(trial.trial().runId()).orElseThrow();
+        assertEquals(null, run.tags().get(RunNaming.TAG_RESUMED_FROM), "trained from epoch 0, not resumed from the last checkpoint");
+        assertEquals(List.of(1L, 2L, 3L), steps(trial.trial().runId()));
+        assertTrue(tracker.metricHistory(trial.trial().runId(), "wall_seconds").stream().allMatch(m -> m.value() > 0));
+        assertEquals(first.trials().get(0).trial().finalTestAccuracy(), trial.trial().finalTestAccuracy(), 0.0);
     }
 
     /** Runs attempt {@code attempt} of the task while the server is down; it comes back 0.4 s later. */

@@ -58,7 +58,22 @@ public final class SwitchableTracker implements Tracker {
   @Override
   public void logMetrics(String runId, List<Metric> metrics) {
     check();
+    long kill = killAtEpoch;
+    if (kill > 0 && metrics.stream().anyMatch(m -> m.step() == kill && !m.key().startsWith("system/"))) {
+      killAtEpoch = 0;
+      throw new Killed("the executor died while logging epoch " + kill);
+    }
     store.logMetrics(runId, metrics);
+  }
+
+  /** Arms a simulated kill: the next logging of this epoch's metrics throws {@link Killed} instead (0 = none). */
+  public volatile long killAtEpoch;
+
+  /** A process that dies: an Error, so that nothing on the way treats it as a trial's failure. */
+  public static final class Killed extends Error {
+    public Killed(String message) {
+      super(message);
+    }
   }
 
   @Override
