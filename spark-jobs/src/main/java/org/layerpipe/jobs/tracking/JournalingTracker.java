@@ -32,258 +32,258 @@ import java.util.function.Supplier;
  */
 public final class JournalingTracker implements Tracker {
 
-  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(30);
-  private static final System.Logger LOG = System.getLogger(JournalingTracker.class.getName());
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_CLOSE_WAIT = Duration.ofSeconds(30);
+    private static final System.Logger LOG = System.getLogger(JournalingTracker.class.getName());
 
-  private final Tracker delegate;
-  private final Journal journal;
-  private final BooleanSupplier serverAnswers;
-  private final Duration probeInterval;
-  private final Duration closeWait;
-  private boolean serverDown;
-  private boolean closed;
-  private long nextProbe = System.nanoTime();
+    private final Tracker delegate;
+    private final Journal journal;
+    private final BooleanSupplier serverAnswers;
+    private final Duration probeInterval;
+    private final Duration closeWait;
+    private boolean serverDown;
+    private boolean closed;
+    private long nextProbe = System.nanoTime();
 
-  /** Journals into {@code journalDir}; probes the server with {@link MlflowRestTracker#ping()} when the delegate is one. */
-  public JournalingTracker(Tracker delegate, Path journalDir) {
-    this(delegate, journalDir, probeFor(delegate), DEFAULT_PROBE_INTERVAL, DEFAULT_CLOSE_WAIT);
-  }
-
-  /**
-   * @param serverAnswers cheap check (no retries) that the server answers, asked before replaying
-   * @param probeInterval least time between two such checks while calls are journaled
-   * @param closeWait     how long {@link #close()} keeps trying to replay the journal
-   */
-  public JournalingTracker(Tracker delegate, Path journalDir, BooleanSupplier serverAnswers, Duration probeInterval, Duration closeWait) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
-    this.serverAnswers = Objects.requireNonNull(serverAnswers, "serverAnswers");
-    if (probeInterval == null || probeInterval.isNegative() || closeWait == null || closeWait.isNegative()) {
-      throw new IllegalArgumentException("probeInterval and closeWait must be zero or positive, got " + probeInterval + " and " + closeWait);
+    /** Journals into {@code journalDir}; probes the server with {@link MlflowRestTracker#ping()} when the delegate is one. */
+    public JournalingTracker(Tracker delegate, Path journalDir) {
+        this(delegate, journalDir, probeFor(delegate), DEFAULT_PROBE_INTERVAL, DEFAULT_CLOSE_WAIT);
     }
-    this.probeInterval = probeInterval;
-    this.closeWait = closeWait;
-    this.journal = new Journal(Objects.requireNonNull(journalDir, "journalDir"));
-    if (!journal.isEmpty()) {
-      LOG.log(System.Logger.Level.INFO, () -> journal.size() + " tracking calls of an earlier process are journaled in " + journal.dir()
-          + "; they are replayed once the tracking server answers");
-    }
-  }
 
-  private static BooleanSupplier probeFor(Tracker delegate) {
-    return delegate instanceof MlflowRestTracker rest ? rest::ping : () -> true;
-  }
-
-  /** Number of calls waiting in the journal. */
-  public synchronized int pending() {
-    return journal.size();
-  }
-
-  /**
-   * Replays the journal now if the server answers; returns the number of calls still journaled
-   * (0 when everything reached the server).
-   */
-  public synchronized int flush() {
-    if (journal.isEmpty()) {
-      serverDown = false;
-      return 0;
+    /**
+     * @param serverAnswers cheap check (no retries) that the server answers, asked before replaying
+     * @param probeInterval least time between two such checks while calls are journaled
+     * @param closeWait     how long {@link #close()} keeps trying to replay the journal
+     */
+    public JournalingTracker(Tracker delegate, Path journalDir, BooleanSupplier serverAnswers, Duration probeInterval, Duration closeWait) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.serverAnswers = Objects.requireNonNull(serverAnswers, "serverAnswers");
+        if (probeInterval == null || probeInterval.isNegative() || closeWait == null || closeWait.isNegative()) {
+            throw new IllegalArgumentException("probeInterval and closeWait must be zero or positive, got " + probeInterval + " and " + closeWait);
+        }
+        this.probeInterval = probeInterval;
+        this.closeWait = closeWait;
+        this.journal = new Journal(Objects.requireNonNull(journalDir, "journalDir"));
+        if (!journal.isEmpty()) {
+            LOG.log(System.Logger.Level.INFO, () -> journal.size() + " tracking calls of an earlier process are journaled in " + journal.dir()
+                    + "; they are replayed once the tracking server answers");
+        }
     }
-    if (!serverAnswers.getAsBoolean()) {
-      markDown();
-      return journal.size();
+
+    private static BooleanSupplier probeFor(Tracker delegate) {
+        return delegate instanceof MlflowRestTracker rest ? rest::ping : () -> true;
     }
-    serverDown = false;
-    int replayed = 0;
-    for (String runId : journal.runs()) {
-      List<Journal.Entry> entries = journal.entries(runId);
-      for (int i = 0; i < entries.size(); i++) {
-        Journal.Entry e = entries.get(i);
-        try {
-          Journal.replay(e, delegate);
-          replayed++;
-        } catch (TrackingUnavailableException down) {
-          journal.keepOnly(runId, entries.subList(i, entries.size()));
-          markDown();
-          int done = replayed;
-          LOG.log(System.Logger.Level.WARNING, () -> "tracking server went away again after " + done + " replayed calls; "
-              + journal.size() + " remain journaled in " + journal.dir());
-          return journal.size();
-        } catch (RuntimeException refused) {
-          if (Thread.currentThread().isInterrupted()) {
-            // Interrupted, not refused: keep the call for a later replay.
-            journal.keepOnly(runId, entries.subList(i, entries.size()));
+
+    /** Number of calls waiting in the journal. */
+    public synchronized int pending() {
+        return journal.size();
+    }
+
+    /**
+     * Replays the journal now if the server answers; returns the number of calls still journaled
+     * (0 when everything reached the server).
+     */
+    public synchronized int flush() {
+        if (journal.isEmpty()) {
+            serverDown = false;
+            return 0;
+        }
+        if (!serverAnswers.getAsBoolean()) {
+            markDown();
             return journal.size();
-          }
-          journal.reject(e, String.valueOf(refused.getMessage()));
-          LOG.log(System.Logger.Level.WARNING, () -> "journaled " + e.op() + " call for run " + runId + " was refused on replay and kept in "
-              + journal.dir().resolve("rejected") + ": " + refused.getMessage());
         }
-      }
-      journal.done(runId);
+        serverDown = false;
+        int replayed = 0;
+        for (String runId : journal.runs()) {
+            List<Journal.Entry> entries = journal.entries(runId);
+            for (int i = 0; i < entries.size(); i++) {
+                Journal.Entry e = entries.get(i);
+                try {
+                    Journal.replay(e, delegate);
+                    replayed++;
+                } catch (TrackingUnavailableException down) {
+                    journal.keepOnly(runId, entries.subList(i, entries.size()));
+                    markDown();
+                    int done = replayed;
+                    LOG.log(System.Logger.Level.WARNING, () -> "tracking server went away again after " + done + " replayed calls; "
+                            + journal.size() + " remain journaled in " + journal.dir());
+                    return journal.size();
+                } catch (RuntimeException refused) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        // Interrupted, not refused: keep the call for a later replay.
+                        journal.keepOnly(runId, entries.subList(i, entries.size()));
+                        return journal.size();
+                    }
+                    journal.reject(e, String.valueOf(refused.getMessage()));
+                    LOG.log(System.Logger.Level.WARNING, () -> "journaled " + e.op() + " call for run " + runId + " was refused on replay and kept in "
+                            + journal.dir().resolve("rejected") + ": " + refused.getMessage());
+                }
+            }
+            journal.done(runId);
+        }
+        int total = replayed;
+        LOG.log(System.Logger.Level.INFO, () -> "replayed " + total + " journaled tracking calls from " + journal.dir());
+        return 0;
     }
-    int total = replayed;
-    LOG.log(System.Logger.Level.INFO, () -> "replayed " + total + " journaled tracking calls from " + journal.dir());
-    return 0;
-  }
 
-  @Override
-  public void logMetrics(String runId, List<Metric> metrics) {
-    List<Metric> copy = List.copyOf(metrics);
-    log(runId, () -> Journal.metrics(runId, copy), () -> delegate.logMetrics(runId, copy));
-  }
-
-  @Override
-  public void logInputs(String runId, List<DatasetInput> inputs) {
-    List<DatasetInput> copy = List.copyOf(inputs);
-    log(runId, () -> Journal.inputs(runId, copy), () -> delegate.logInputs(runId, copy));
-  }
-
-  @Override
-  public void logParams(String runId, Map<String, String> params) {
-    Map<String, String> copy = new LinkedHashMap<>(params);
-    log(runId, () -> Journal.params(runId, copy), () -> delegate.logParams(runId, copy));
-  }
-
-  @Override
-  public void setTags(String runId, Map<String, String> tags) {
-    Map<String, String> copy = new LinkedHashMap<>(tags);
-    log(runId, () -> Journal.tags(runId, copy), () -> delegate.setTags(runId, copy));
-  }
-
-  @Override
-  public void logArtifact(String runId, String path, byte[] content) {
-    byte[] copy = content.clone();
-    log(runId, () -> Journal.artifact(runId, path, copy), () -> delegate.logArtifact(runId, path, copy));
-  }
-
-  @Override
-  public void finishRun(String runId, RunStatus status) {
-    RunStatus.requireTerminal(status);
-    long endTime = System.currentTimeMillis();
-    log(runId, () -> Journal.finish(runId, status, endTime), () -> {
-      if (delegate instanceof MlflowRestTracker rest) {
-        rest.finishRun(runId, status, endTime);
-      } else {
-        delegate.finishRun(runId, status);
-      }
-    });
-  }
-
-  private synchronized void log(String runId, Supplier<Journal.Entry> entry, Runnable call) {
-    Objects.requireNonNull(runId, "run id");
-    if (closed) {
-      throw new IllegalStateException("JournalingTracker over " + journal.dir() + " is closed");
+    @Override
+    public void logMetrics(String runId, List<Metric> metrics) {
+        List<Metric> copy = List.copyOf(metrics);
+        log(runId, () -> Journal.metrics(runId, copy), () -> delegate.logMetrics(runId, copy));
     }
-    maybeFlush();
-    if (serverDown || journal.hasPending(runId)) {
-      journal.append(entry.get());
-      return;
+
+    @Override
+    public void logInputs(String runId, List<DatasetInput> inputs) {
+        List<DatasetInput> copy = List.copyOf(inputs);
+        log(runId, () -> Journal.inputs(runId, copy), () -> delegate.logInputs(runId, copy));
     }
-    try {
-      call.run();
-    } catch (TrackingUnavailableException e) {
-      journal.append(entry.get());
-      markDown();
-      LOG.log(System.Logger.Level.WARNING, () -> e.getMessage() + "; journaling tracking calls in " + journal.dir()
-          + " until it answers again");
-    } catch (TrackingException refused) {
-      // Kept for a person to look at, as on replay; nothing a retry would fix.
-      journal.reject(entry.get(), String.valueOf(refused.getMessage()));
-      throw refused;
+
+    @Override
+    public void logParams(String runId, Map<String, String> params) {
+        Map<String, String> copy = new LinkedHashMap<>(params);
+        log(runId, () -> Journal.params(runId, copy), () -> delegate.logParams(runId, copy));
     }
-  }
 
-  /** Replays the journal before a call, at most once per probe interval. */
-  private synchronized void maybeFlush() {
-    if ((journal.isEmpty() && !serverDown) || System.nanoTime() - nextProbe < 0) {
-      return;
+    @Override
+    public void setTags(String runId, Map<String, String> tags) {
+        Map<String, String> copy = new LinkedHashMap<>(tags);
+        log(runId, () -> Journal.tags(runId, copy), () -> delegate.setTags(runId, copy));
     }
-    flush();
-  }
 
-  private void markDown() {
-    serverDown = true;
-    nextProbe = System.nanoTime() + probeInterval.toNanos();
-  }
-
-  @Override
-  public String experimentId(String name) {
-    maybeFlush();
-    return delegate.experimentId(name);
-  }
-
-  @Override
-  public Optional<String> findExperiment(String name) {
-    maybeFlush();
-    return delegate.findExperiment(name);
-  }
-
-  @Override
-  public void setExperimentTag(String experimentId, String key, String value) {
-    maybeFlush();
-    delegate.setExperimentTag(experimentId, key, value);
-  }
-
-  @Override
-  public String createRun(String experimentId, String runName, Map<String, String> tags, String parentRunId) {
-    maybeFlush();
-    return delegate.createRun(experimentId, runName, tags, parentRunId);
-  }
-
-  @Override
-  public List<RunInfo> searchRuns(String experimentId, String filter) {
-    maybeFlush();
-    return delegate.searchRuns(experimentId, filter);
-  }
-
-  @Override
-  public void deleteRun(String runId) {
-    maybeFlush();
-    delegate.deleteRun(runId);
-  }
-
-  @Override
-  public Optional<RunInfo> getRun(String runId) {
-    maybeFlush();
-    return delegate.getRun(runId);
-  }
-
-  @Override
-  public List<Metric> metricHistory(String runId, String key) {
-    maybeFlush();
-    return delegate.metricHistory(runId, key);
-  }
-
-  /**
-   * Replays what is journaled, trying for up to the close wait, then closes the delegate. Calls
-   * still journaled stay on disk for the next JournalingTracker over the directory.
-   */
-  @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+    @Override
+    public void logArtifact(String runId, String path, byte[] content) {
+        byte[] copy = content.clone();
+        log(runId, () -> Journal.artifact(runId, path, copy), () -> delegate.logArtifact(runId, path, copy));
     }
-    closed = true;
-    try {
-      long deadline = System.nanoTime() + closeWait.toNanos();
-      while (flush() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          LOG.log(System.Logger.Level.WARNING, () -> journal.size() + " tracking calls remain journaled in " + journal.dir()
-              + ": the tracking server did not answer within " + MlflowHttp.seconds(closeWait)
-              + "; a JournalingTracker over that directory replays them");
-          break;
+
+    @Override
+    public void finishRun(String runId, RunStatus status) {
+        RunStatus.requireTerminal(status);
+        long endTime = System.currentTimeMillis();
+        log(runId, () -> Journal.finish(runId, status, endTime), () -> {
+            if (delegate instanceof MlflowRestTracker rest) {
+                rest.finishRun(runId, status, endTime);
+            } else {
+                delegate.finishRun(runId, status);
+            }
+        });
+    }
+
+    private synchronized void log(String runId, Supplier<Journal.Entry> entry, Runnable call) {
+        Objects.requireNonNull(runId, "run id");
+        if (closed) {
+            throw new IllegalStateException("JournalingTracker over " + journal.dir() + " is closed");
+        }
+        maybeFlush();
+        if (serverDown || journal.hasPending(runId)) {
+            journal.append(entry.get());
+            return;
         }
         try {
-          wait(Math.max(1, Math.min(left, Math.max(probeInterval.toNanos(), 1_000_000)) / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
+            call.run();
+        } catch (TrackingUnavailableException e) {
+            journal.append(entry.get());
+            markDown();
+            LOG.log(System.Logger.Level.WARNING, () -> e.getMessage() + "; journaling tracking calls in " + journal.dir()
+                    + " until it answers again");
+        } catch (TrackingException refused) {
+            // Kept for a person to look at, as on replay; nothing a retry would fix.
+            journal.reject(entry.get(), String.valueOf(refused.getMessage()));
+            throw refused;
         }
-      }
-    } finally {
-      journal.close();
-      delegate.close();
     }
-  }
+
+    /** Replays the journal before a call, at most once per probe interval. */
+    private synchronized void maybeFlush() {
+        if ((journal.isEmpty() && !serverDown) || System.nanoTime() - nextProbe < 0) {
+            return;
+        }
+        flush();
+    }
+
+    private void markDown() {
+        serverDown = true;
+        nextProbe = System.nanoTime() + probeInterval.toNanos();
+    }
+
+    @Override
+    public String experimentId(String name) {
+        maybeFlush();
+        return delegate.experimentId(name);
+    }
+
+    @Override
+    public Optional<String> findExperiment(String name) {
+        maybeFlush();
+        return delegate.findExperiment(name);
+    }
+
+    @Override
+    public void setExperimentTag(String experimentId, String key, String value) {
+        maybeFlush();
+        delegate.setExperimentTag(experimentId, key, value);
+    }
+
+    @Override
+    public String createRun(String experimentId, String runName, Map<String, String> tags, String parentRunId) {
+        maybeFlush();
+        return delegate.createRun(experimentId, runName, tags, parentRunId);
+    }
+
+    @Override
+    public List<RunInfo> searchRuns(String experimentId, String filter) {
+        maybeFlush();
+        return delegate.searchRuns(experimentId, filter);
+    }
+
+    @Override
+    public void deleteRun(String runId) {
+        maybeFlush();
+        delegate.deleteRun(runId);
+    }
+
+    @Override
+    public Optional<RunInfo> getRun(String runId) {
+        maybeFlush();
+        return delegate.getRun(runId);
+    }
+
+    @Override
+    public List<Metric> metricHistory(String runId, String key) {
+        maybeFlush();
+        return delegate.metricHistory(runId, key);
+    }
+
+    /**
+     * Replays what is journaled, trying for up to the close wait, then closes the delegate. Calls
+     * still journaled stay on disk for the next JournalingTracker over the directory.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            long deadline = System.nanoTime() + closeWait.toNanos();
+            while (flush() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(System.Logger.Level.WARNING, () -> journal.size() + " tracking calls remain journaled in " + journal.dir()
+                            + ": the tracking server did not answer within " + MlflowHttp.seconds(closeWait)
+                            + "; a JournalingTracker over that directory replays them");
+                    break;
+                }
+                try {
+                    wait(Math.max(1, Math.min(left, Math.max(probeInterval.toNanos(), 1_000_000)) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        } finally {
+            journal.close();
+            delegate.close();
+        }
+    }
 }

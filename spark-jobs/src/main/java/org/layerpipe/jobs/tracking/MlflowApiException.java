@@ -6,21 +6,21 @@ package org.layerpipe.jobs.tracking;
  */
 public class MlflowApiException extends TrackingException {
 
-  private final int httpStatus;
-  private final String errorCode;
+    private final int httpStatus;
+    private final String errorCode;
 
-  public MlflowApiException(String message, int httpStatus, String errorCode) {
-    super(message);
-    this.httpStatus = httpStatus;
-    this.errorCode = errorCode;
-  }
+    public MlflowApiException(String message, int httpStatus, String errorCode) {
+        super(message);
+        this.httpStatus = httpStatus;
+        this.errorCode = errorCode;
+    }
 
-  public int httpStatus() {
-    return httpStatus;
-  }
+    public int httpStatus() {
+        return httpStatus;
+    }
 
-  /** MLflow's error code, e.g. {@code RESOURCE_DOES_NOT_EXIST}; empty when the body had none. */
-  public String errorCode() {
-    return errorCode;
-  }
+    /** MLflow's error code, e.g. {@code RESOURCE_DOES_NOT_EXIST}; empty when the body had none. */
+    public String errorCode() {
+        return errorCode;
+    }
 }

@@ -7,27 +7,27 @@ import java.util.Map;
  * the highest step, then the highest timestamp). Maps are immutable copies.
  */
 public record RunInfo(
-    String runId,
-    String name,
-    RunStatus status,
-    Map<String, String> params,
-    Map<String, String> tags,
-    Map<String, Double> latestMetrics) {
+        String runId,
+        String name,
+        RunStatus status,
+        Map<String, String> params,
+        Map<String, String> tags,
+        Map<String, Double> latestMetrics) {
 
-  public RunInfo {
-    if (runId == null || runId.isBlank()) {
-      throw new IllegalArgumentException("runId must be non-empty");
+    public RunInfo {
+        if (runId == null || runId.isBlank()) {
+            throw new IllegalArgumentException("runId must be non-empty");
+        }
+        if (status == null) {
+            throw new IllegalArgumentException("status of run " + runId + " must not be null");
+        }
+        params = Map.copyOf(params);
+        tags = Map.copyOf(tags);
+        latestMetrics = Map.copyOf(latestMetrics);
     }
-    if (status == null) {
-      throw new IllegalArgumentException("status of run " + runId + " must not be null");
-    }
-    params = Map.copyOf(params);
-    tags = Map.copyOf(tags);
-    latestMetrics = Map.copyOf(latestMetrics);
-  }
 
-  /** The parent run's id, or null for a top-level run. */
-  public String parentRunId() {
-    return tags.get(Tracker.PARENT_RUN_ID_TAG);
-  }
+    /** The parent run's id, or null for a top-level run. */
+    public String parentRunId() {
+        return tags.get(Tracker.PARENT_RUN_ID_TAG);
+    }
 }

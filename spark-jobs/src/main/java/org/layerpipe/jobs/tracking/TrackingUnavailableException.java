@@ -6,7 +6,7 @@ package org.layerpipe.jobs.tracking;
  */
 public class TrackingUnavailableException extends TrackingException {
 
-  public TrackingUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public TrackingUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
