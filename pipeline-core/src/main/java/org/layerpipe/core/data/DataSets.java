@@ -2,7 +2,6 @@ package org.layerpipe.core.data;
 
 import org.apache.hadoop.conf.Configuration;
 import org.layerpipe.core.model.Shape;
-import org.layerpipe.core.train.DataConfig;
 
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

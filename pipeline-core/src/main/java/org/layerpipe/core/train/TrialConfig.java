@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import org.layerpipe.core.data.DataConfig;
 import org.layerpipe.core.optim.LrSchedule;
 import org.layerpipe.core.optim.OptimizerConfig;
 import org.layerpipe.core.partition.PartitionSpec;

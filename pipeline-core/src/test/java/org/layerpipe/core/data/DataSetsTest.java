@@ -4,7 +4,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.core.model.Shape;
-import org.layerpipe.core.train.DataConfig;
 
 import java.nio.file.Path;
 import java.util.List;

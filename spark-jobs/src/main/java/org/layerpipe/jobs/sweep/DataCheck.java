@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.layerpipe.core.data.DataConfig;
 import org.layerpipe.core.data.DataException;
 import org.layerpipe.core.data.DataSets;
-import org.layerpipe.core.train.DataConfig;
 
 /**
  * Checks, for {@code validate}, that the data files a sweep's trials read from this machine's

@@ -1,4 +1,4 @@
-package org.layerpipe.core.train;
+package org.layerpipe.core.data;
 
 import java.util.List;
 import java.util.Locale;
