@@ -201,8 +201,9 @@ public final class SweepJob {
 
             System.out.println();
             System.out.print(table);
-            System.out.printf(Locale.ROOT, "%n%d of %d trials finished (%d skipped as already done); results in %s%n", finished,
-                    trials.size(), outcome.skipped(), output);
+            long stopped = trials.stream().filter(t -> "STOPPED".equals(t.status())).count();
+            System.out.printf(Locale.ROOT, "%n%d of %d trials finished%s (%d skipped as already done); results in %s%n", finished,
+                    trials.size(), stopped == 0 ? "" : ", " + stopped + " stopped early", outcome.skipped(), output);
             System.out.println(reportLine);
             String ui = args.trackingUri().replaceAll("/+$", "");
             System.out.println("MLflow UI: " + runsView(ui, outcome.experimentId()));

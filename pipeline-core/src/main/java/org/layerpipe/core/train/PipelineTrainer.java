@@ -109,6 +109,10 @@ public final class PipelineTrainer {
                     first = resume.epoch() + 1;
                     listener.onResume(resume.epoch(), folder, resume.epochs());
                 }
+                if (first > 1 && first <= config.epochs() && !listener.continueAfter(first - 1)) {
+                    return new TrialResult(TrialStatus.STOPPED, "paused after epoch " + (first - 1) + " of " + config.epochs(), epochs,
+                            partitionText, provenance);
+                }
                 for (int epoch = first; epoch <= config.epochs(); epoch++) {
                     // the order and augmentation of an epoch depend on (seed, epoch) only: a resumed trial sees the same
                     List<Batch> batches = Batches.epoch(data.train(), norm, config.batchSize(), config.seed(), epoch, true,
@@ -116,13 +120,22 @@ public final class PipelineTrainer {
                     EpochMetrics m = runEpoch(run, config, partition, model.parameterCounts(), epoch, batches, test, lr, totalUpdates,
                             listener);
                     epochs.add(m);
-                    if (saving.due(epoch, config.epochs())) {
+                    boolean pause = epoch < config.epochs() && !listener.continueAfter(epoch);
+                    if (pause && checkpoints == null) {
+                        throw new IllegalStateException("the trial was asked to pause after epoch " + epoch
+                                + " but has no checkpoint.dir to go on from later");
+                    }
+                    if (saving.due(epoch, config.epochs()) || pause) {
                         // before onEpoch: a trial killed in between resumes after this epoch instead of training it twice
                         String folder = checkpoints.write(new Checkpoint(trialId, epoch, partitionText, config.seed(),
                                 digests[0], digests[1], epochs, run.snapshot()), saving.keep());
                         listener.onCheckpoint(epoch, folder);
                     }
                     listener.onEpoch(m);
+                    if (pause) {
+                        return new TrialResult(TrialStatus.STOPPED, "paused after epoch " + epoch + " of " + config.epochs(), epochs,
+                                partitionText, provenance);
+                    }
                 }
             }
             return new TrialResult(TrialStatus.FINISHED, "", epochs, partitionText, provenance);

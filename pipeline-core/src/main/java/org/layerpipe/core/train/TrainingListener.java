@@ -42,4 +42,14 @@ public interface TrainingListener {
     /** An epoch finished and was evaluated. */
     default void onEpoch(EpochMetrics metrics) {
     }
+
+    /**
+     * Asked after each epoch but the last is evaluated, before its checkpoint and {@link #onEpoch} (and after a
+     * resume, of the restored epoch): whether to train the next one. A trial told no ends STOPPED after that
+     * epoch, with a checkpoint of it (the trial must have {@code checkpoint.dir}), so that the same trial run
+     * again continues from there.
+     */
+    default boolean continueAfter(int epoch) {
+        return true;
+    }
 }

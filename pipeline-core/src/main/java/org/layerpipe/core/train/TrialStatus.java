@@ -7,5 +7,11 @@ public enum TrialStatus {
     /** The loss became NaN or infinite. */
     DIVERGED,
     /** An error stopped it (bad data, a failing stage, ...). */
-    FAILED
+    FAILED,
+    /**
+     * Trained fewer epochs than configured, on purpose: a listener asked it to pause after an epoch
+     * (successive halving's rung), with a checkpoint there to go on from; or, at the end of a sweep,
+     * left stopped because it ranked too low at its rung.
+     */
+    STOPPED
 }

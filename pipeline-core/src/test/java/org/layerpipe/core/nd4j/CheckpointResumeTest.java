@@ -195,6 +195,49 @@ class CheckpointResumeTest {
     }
 
     /** A flipped byte in the newest checkpoint: the trial fails naming the file, and trains nothing. */
+    /** Pausing at a rung (successive halving) and going on later trains what one straight run trains. */
+    @Test
+    void aTrialPausedAfterEpochOneAndThenThreeEndsWhereAStraightRunEnds() {
+        TrialConfig config = mlp("ema").with(Map.of("precision", "float"));
+        TrialResult straight = Nd4jBackend.trainer().train(config.with(Map.of("checkpoint.dir", tmp.resolve("straight").toString())),
+                TrainingListener.NONE);
+        String dir = tmp.resolve("paused").toString();
+        TrialConfig paused = config.with(Map.of("checkpoint.dir", dir));
+        TrialResult first = Nd4jBackend.trainer().train(paused, pauseAfter(1));
+        assertEquals(TrialStatus.STOPPED, first.status(), first.message());
+        assertEquals("paused after epoch 1 of 4", first.message());
+        assertEquals(1, first.epochs().size());
+        try (Checkpoints left = Checkpoints.open(dir, config.configHash(), new Configuration())) {
+            assertEquals(List.of(1), left.epochs(), "a checkpoint of the paused epoch");
+        }
+        TrialResult again = Nd4jBackend.trainer().train(paused, pauseAfter(1));
+        assertEquals(TrialStatus.STOPPED, again.status(), "already at the pause: nothing trained");
+        assertEquals(1, again.epochs().size());
+        assertEquals(TrialStatus.STOPPED, Nd4jBackend.trainer().train(paused, pauseAfter(3)).status());
+        TrialResult rest = Nd4jBackend.trainer().train(paused, TrainingListener.NONE);
+        assertEquals(TrialStatus.FINISHED, rest.status(), rest.message());
+        assertEquals(4, rest.epochs().size());
+        for (int e = 0; e < 4; e++) {
+            assertSameMeasurements(straight.epochs().get(e), rest.epochs().get(e));
+        }
+    }
+
+    @Test
+    void aPauseWithoutCheckpointsIsRefusedInOneSentence() {
+        TrialResult r = Nd4jBackend.trainer().train(mlp("stash").with(Map.of("epochs", "2")), pauseAfter(1));
+        assertEquals(TrialStatus.FAILED, r.status());
+        assertTrue(r.message().contains("asked to pause after epoch 1 but has no checkpoint.dir"), r.message());
+    }
+
+    private static TrainingListener pauseAfter(int epoch) {
+        return new TrainingListener() {
+            @Override
+            public boolean continueAfter(int e) {
+                return e < epoch;
+            }
+        };
+    }
+
     @Test
     void aCorruptCheckpointFailsTheTrialNamingTheFile() throws IOException {
         TrialConfig config = mlp("ema").with(Map.of("epochs", "2", "checkpoint.dir", tmp.toString()));

@@ -17,4 +17,13 @@ public record TrialRow(
         double finalTestAccuracy, double bestTestAccuracy, double samplesPerSecond, double totalWallSeconds,
         double pipelineEfficiency, long historyBytes, long activationBytes, double reconstructionError,
         String host, String device) implements Serializable {
+
+    /** The same row with another status and message (a paused trial that ends stopped). */
+    public TrialRow withStatus(String newStatus, String newMessage) {
+        return new TrialRow(sweepName, sweepId, trialIndex, trialId, runId, runName, newStatus, newMessage, model, data, partition,
+                partitionResolved, numStages, schedule, microbatches, weights, weightsLabel, emaRule, emaBeta, emaShadow, lr, lrSchedule,
+                lrWarmup, momentum, weightDecay, batchSize, epochs, seed, precision, epochsCompleted, finalTrainLoss, finalTrainAccuracy,
+                finalTestLoss, finalTestAccuracy, bestTestAccuracy, samplesPerSecond, totalWallSeconds, pipelineEfficiency, historyBytes,
+                activationBytes, reconstructionError, host, device);
+    }
 }

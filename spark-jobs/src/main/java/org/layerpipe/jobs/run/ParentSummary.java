@@ -41,6 +41,7 @@ public final class ParentSummary {
         List<Double> accuracies = trials.stream().filter(t -> "FINISHED".equals(t.status()))
                 .map(TrialRow::finalTestAccuracy).filter(Double::isFinite).toList();
         long finished = trials.stream().filter(t -> "FINISHED".equals(t.status())).count();
+        long stopped = trials.stream().filter(t -> "STOPPED".equals(t.status())).count(); // by successive halving: not failures
 
         call(warnings, "the summary artifact", () -> tracker.logArtifact(parentRunId, SUMMARY_ARTIFACT,
                 table.getBytes(StandardCharsets.UTF_8)));
@@ -49,7 +50,10 @@ public final class ParentSummary {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunNaming.TAG_NOTE, MlflowLimits.cut("## " + sweepName + "\n\n" + table, MlflowLimits.TAG_VALUE, SUMMARY_ARTIFACT));
         tags.put("layerpipe.trials_finished", String.valueOf(finished));
-        tags.put("layerpipe.trials_failed", String.valueOf(trials.size() - finished));
+        tags.put("layerpipe.trials_failed", String.valueOf(trials.size() - finished - stopped));
+        if (stopped > 0) {
+            tags.put("layerpipe.trials_stopped", String.valueOf(stopped));
+        }
         tags.put("layerpipe.results", output);
         call(warnings, "the summary tags", () -> tracker.setTags(parentRunId, tags));
         long now = System.currentTimeMillis();
@@ -60,7 +64,10 @@ public final class ParentSummary {
                     now, 0));
         }
         metrics.add(new Metric("trials_finished", finished, now, 0));
-        metrics.add(new Metric("trials_failed", trials.size() - finished, now, 0));
+        metrics.add(new Metric("trials_failed", trials.size() - finished - stopped, now, 0));
+        if (stopped > 0) {
+            metrics.add(new Metric("trials_stopped", stopped, now, 0));
+        }
         call(warnings, "the summary metrics", () -> tracker.logMetrics(parentRunId, metrics));
         call(warnings, "the final status", () -> tracker.finishRun(parentRunId, RunStatus.FINISHED));
     }

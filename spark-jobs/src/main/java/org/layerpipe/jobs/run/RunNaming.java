@@ -28,6 +28,8 @@ public final class RunNaming {
     public static final String TAG_ROLE = "layerpipe.role";
     public static final String TAG_STATE = "layerpipe.state";
     public static final String TAG_ATTEMPT = "layerpipe.spark_attempt";
+    /** The successive-halving rung (an epoch) a trial paused or was stopped at. */
+    public static final String TAG_RUNG = "layerpipe.rung";
     /** The epoch of the checkpoint a trial resumed from, when it did. */
     public static final String TAG_RESUMED_FROM = "layerpipe.resumed_from_epoch";
     /** When the Spark task began the trial (epoch ms); the run's own start time is when the driver queued it. */

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,6 +25,7 @@ import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
 import org.layerpipe.jobs.results.ResultRows;
+import org.layerpipe.jobs.sweep.EarlyStopping;
 import org.layerpipe.jobs.sweep.SweepExpander;
 import org.layerpipe.jobs.sweep.SweepSpec;
 import org.layerpipe.jobs.sweep.Trial;
@@ -161,7 +163,7 @@ public final class SweepDriver {
             out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged): skipped (use --force to re-run them)%n",
                     skipped, skipped - diverged, diverged);
         }
-        done.addAll(runPending(spec, pending, ledger));
+        done.addAll(spec.earlyStopping() == null ? runPending(spec, pending, ledger) : runHalving(spec, trials, pending, ledger));
         done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
         return new Outcome(sweepId, experimentId, parentRunId, done, skipped);
     }
@@ -213,7 +215,8 @@ public final class SweepDriver {
                         o = failedOutcome(task, e);
                     }
                     progress.finished(task, o, (System.nanoTime() - t0) / 1e9);
-                    return ledger.settle(task, o, out);
+                    // a trial paused at a rung has not ended: a forced re-run is settled at its end
+                    return paused(task, o) ? o : ledger.settle(task, o, out);
                 }));
             }
             for (Future<TrialOutcome> f : futures) {
@@ -228,6 +231,107 @@ public final class SweepDriver {
             pool.shutdownNow();
         }
         return outcomes;
+    }
+
+    private static boolean paused(TrialTask task, TrialOutcome o) {
+        return task.untilEpoch() > 0 && TrialStatus.STOPPED.name().equals(o.trial().status());
+    }
+
+    /**
+     * Successive halving ({@link EarlyStopping}): the pending trials train to each rung in turn; after
+     * a rung the best of each group go on from their checkpoints, the rest end STOPPED (run KILLED,
+     * tag {@code layerpipe.status=STOPPED} and the rung). Trials done in MLflow before are not ranked.
+     */
+    private List<TrialOutcome> runHalving(SweepSpec spec, List<Trial> trials, List<TrialTask> pending, TrialLedger ledger) {
+        EarlyStopping rule = spec.earlyStopping();
+        int epochs = trials.get(0).config().epochs();
+        for (Trial t : trials) {
+            if (t.config().epochs() != epochs) {
+                throw new IllegalArgumentException("early_stopping needs every trial to train the same number of epochs, but trial "
+                        + t.index() + " trains " + t.config().epochs() + " and trial 0 " + epochs + ": move epochs into base");
+            }
+        }
+        List<Integer> rungs = rule.rungs(epochs);
+        out.printf(Locale.ROOT, "successive halving by %s (%s) over rungs %s, keeping 1/%d per group of %s%n", rule.metric(),
+                rule.maximise() ? "max" : "min", rungs, rule.reduction(), rule.groupBy().isEmpty() ? "all trials" : rule.groupBy());
+        List<TrialOutcome> results = new ArrayList<>();
+        List<TrialTask> alive = pending;
+        Map<Integer, Integer> stoppedAt = new TreeMap<>();
+        for (int i = 0; i < rungs.size() && !alive.isEmpty(); i++) {
+            int rung = rungs.get(i);
+            boolean last = i == rungs.size() - 1;
+            out.printf(Locale.ROOT, "rung %d of %d: %d trial(s) to epoch %d%n", i + 1, rungs.size(), alive.size(), rung);
+            List<TrialTask> tasks = alive.stream().map(t -> t.until(last ? 0 : rung)).toList();
+            List<TrialOutcome> outcomes = runPending(spec, tasks, ledger);
+            if (last) {
+                results.addAll(outcomes);
+                break;
+            }
+            Map<List<String>, List<Integer>> groups = new LinkedHashMap<>();
+            for (int k = 0; k < outcomes.size(); k++) {
+                if (paused(tasks.get(k), outcomes.get(k))) {
+                    TrialTask t = tasks.get(k);
+                    List<String> key = rule.groupBy().stream().map(g -> t.params().getOrDefault(g, "")).toList();
+                    groups.computeIfAbsent(key, g -> new ArrayList<>()).add(k);
+                } else {
+                    results.add(outcomes.get(k)); // diverged or failed on the way: ended, not ranked
+                }
+            }
+            List<TrialTask> next = new ArrayList<>();
+            for (List<Integer> members : groups.values()) {
+                List<Integer> ranked = new ArrayList<>(members);
+                ranked.sort(Comparator.comparingDouble((Integer k) -> score(outcomes.get(k), rung, rule))
+                        .thenComparingInt(k -> tasks.get(k).trialIndex()));
+                int keep = rule.kept(ranked.size());
+                for (int place = 0; place < ranked.size(); place++) {
+                    int k = ranked.get(place);
+                    if (place < keep) {
+                        next.add(alive.get(k));
+                    } else {
+                        results.add(stop(tasks.get(k), outcomes.get(k), rung, place + 1, ranked.size(), rule));
+                        stoppedAt.merge(rung, 1, Integer::sum);
+                    }
+                }
+            }
+            next.sort(Comparator.comparingInt(TrialTask::trialIndex));
+            alive = next;
+        }
+        long trained = results.stream().mapToLong(o -> o.epochs().size()).sum();
+        long full = (long) pending.size() * epochs;
+        out.printf(Locale.ROOT, "successive halving: %d of %d trial(s) stopped %s; %d of the full grid's %d epochs trained (%.0f %%)%n",
+                stoppedAt.values().stream().mapToInt(Integer::intValue).sum(), pending.size(),
+                stoppedAt.isEmpty() ? "" : stoppedAt.entrySet().stream().map(e -> e.getValue() + " after epoch " + e.getKey())
+                        .collect(java.util.stream.Collectors.joining(", ", "(", ")")),
+                trained, full, full == 0 ? 0.0 : 100.0 * trained / full);
+        return results;
+    }
+
+    /** A paused trial's standing at {@code rung}, smaller is better; a missing or non-finite value ranks last. */
+    private static double score(TrialOutcome o, int rung, EarlyStopping rule) {
+        double v = o.epochs().stream().filter(e -> e.epoch() == rung).mapToDouble(e -> switch (rule.metric()) {
+            case "test_accuracy" -> e.testAccuracy();
+            case "test_loss" -> e.testLoss();
+            case "train_accuracy" -> e.trainAccuracy();
+            default -> e.trainLoss();
+        }).findFirst().orElse(Double.NaN);
+        if (!Double.isFinite(v)) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return rule.maximise() ? -v : v;
+    }
+
+    /** Ends a paused trial that ranked too low: its run KILLED with the STOPPED tag and the rung, never FAILED. */
+    private TrialOutcome stop(TrialTask task, TrialOutcome paused, int rung, int place, int of, EarlyStopping rule) {
+        String reason = String.format(Locale.ROOT, "stopped by successive halving after epoch %d: %s ranked %d of %d in its group",
+                rung, rule.metric(), place, of);
+        try {
+            tracker.setTags(task.runId(), Map.of(RunNaming.TAG_STATE, "done", RunNaming.TAG_STATUS, TrialStatus.STOPPED.name(),
+                    RunNaming.TAG_RUNG, String.valueOf(rung), RunNaming.TAG_NOTE, "**stopped**: " + reason));
+            tracker.finishRun(task.runId(), RunStatus.KILLED);
+        } catch (RuntimeException trackingDown) {
+            out.println("warning: could not mark run " + task.runId() + " STOPPED: " + trackingDown.getMessage());
+        }
+        return new TrialOutcome(paused.trial().withStatus(TrialStatus.STOPPED.name(), reason), paused.epochs());
     }
 
     /** A task that failed outside the trainer (lost executor, out of memory): the run is marked FAILED with the reason. */

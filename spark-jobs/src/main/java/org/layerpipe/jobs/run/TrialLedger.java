@@ -153,13 +153,18 @@ public final class TrialLedger {
         return rank(fresh) > 0 && rank(fresh) >= rank(old);
     }
 
-    /** 2 for a FINISHED run, 1 for a DIVERGED one (both results), 0 for a partial run. */
+    /**
+     * 2 for a FINISHED run, 1 for a DIVERGED one or one successive halving STOPPED (results: the
+     * trial is done), 0 for a partial run.
+     */
     static int rank(RunInfo r) {
         if (r.status() == RunStatus.FINISHED) {
             return 2;
         }
-        boolean diverged = r.status() == RunStatus.FAILED && TrialStatus.DIVERGED.name().equals(r.tags().get(RunNaming.TAG_STATUS));
-        return diverged ? 1 : 0;
+        String status = r.tags().get(RunNaming.TAG_STATUS);
+        boolean diverged = r.status() == RunStatus.FAILED && TrialStatus.DIVERGED.name().equals(status);
+        boolean stopped = r.status() == RunStatus.KILLED && TrialStatus.STOPPED.name().equals(status);
+        return diverged || stopped ? 1 : 0;
     }
 
     /** What to do with trial {@code trialId} in sweep {@code sweepId}, which has no checkpoint to resume from. */
@@ -220,6 +225,7 @@ public final class TrialLedger {
             RunInfo r = result.get();
             Double acc = r.latestMetrics().get("test_accuracy");
             String text = rank(r) == 2 ? "finished" + (acc == null ? "" : String.format(Locale.ROOT, " (test accuracy %.4f)", acc))
+                    : r.status() == RunStatus.KILLED ? "stopped by successive halving after epoch " + r.tags().getOrDefault(RunNaming.TAG_RUNG, "?")
                     : "diverged: " + r.tags().getOrDefault(RunNaming.TAG_FAILURE, "");
             return new State(text, r.runId(), true);
         }

@@ -159,9 +159,21 @@ public final class TrialRunner {
                         tracker.logMetrics(runId, RunNaming.metrics(m, System.currentTimeMillis()));
                     }
                 }
+
+                @Override
+                public boolean continueAfter(int epoch) {
+                    return task.untilEpoch() == 0 || epoch < task.untilEpoch();
+                }
             });
         }
 
+        ResultRows.Context rc = new ResultRows.Context(task.sweepName(), task.sweepId(), task.trialIndex(), runId, task.runName());
+        if (result.status() == TrialStatus.STOPPED) {
+            // paused at a successive-halving rung: the run stays open for the next rung, or the driver stops it
+            bookkeep(runId, "the pause", () -> tracker.setTags(runId, Map.of(RunNaming.TAG_STATE, "paused",
+                    RunNaming.TAG_RUNG, String.valueOf(result.epochs().size()))));
+            return new TrialOutcome(ResultRows.trial(rc, config, result), ResultRows.epochs(rc, config, result));
+        }
         // The trial is trained: from here on a refused call is logged (and journaled under
         // rejected/), never thrown, since a failed task would make Spark train it all again.
         bookkeep(runId, "trial.properties", () -> tracker.logArtifact(runId, "trial.properties",
@@ -186,7 +198,6 @@ public final class TrialRunner {
         bookkeep(runId, "the final status", () -> tracker.finishRun(runId,
                 result.status() == TrialStatus.FINISHED ? RunStatus.FINISHED : RunStatus.FAILED));
 
-        ResultRows.Context rc = new ResultRows.Context(task.sweepName(), task.sweepId(), task.trialIndex(), runId, task.runName());
         return new TrialOutcome(ResultRows.trial(rc, config, result), ResultRows.epochs(rc, config, result));
     }
 

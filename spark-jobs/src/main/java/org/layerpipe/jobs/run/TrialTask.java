@@ -27,11 +27,12 @@ import java.util.Map;
  * @param varied        the axis values of this trial (tags)
  * @param sourceTags    MLflow's source tags of the sweep (type, name, user, commit), for a run the task re-creates
  * @param replaces      the trial's earlier results that this forced re-run replaces once it has finished ({@link TrialLedger})
+ * @param untilEpoch    train only through this epoch and pause there (a successive-halving rung); 0 = to the end
  */
 public record TrialTask(String sweepName, String sweepId, int trialIndex, String trialId, Map<String, String> params,
                         String runName, String runId, String experimentId, String parentRunId, String trackingUri,
                         String journalDir, Duration trackingRetry, Duration journalWait, Map<String, String> varied,
-                        Map<String, String> sourceTags, List<String> replaces)
+                        Map<String, String> sourceTags, List<String> replaces, int untilEpoch)
         implements Serializable {
 
     public TrialTask {
@@ -39,5 +40,23 @@ public record TrialTask(String sweepName, String sweepId, int trialIndex, String
         varied = new LinkedHashMap<>(varied);
         sourceTags = new LinkedHashMap<>(sourceTags);
         replaces = List.copyOf(replaces);
+        if (untilEpoch < 0) {
+            throw new IllegalArgumentException("untilEpoch must be 0 (train to the end) or an epoch, got " + untilEpoch);
+        }
+    }
+
+    /** A task that trains to the end. */
+    public TrialTask(String sweepName, String sweepId, int trialIndex, String trialId, Map<String, String> params,
+                     String runName, String runId, String experimentId, String parentRunId, String trackingUri,
+                     String journalDir, Duration trackingRetry, Duration journalWait, Map<String, String> varied,
+                     Map<String, String> sourceTags, List<String> replaces) {
+        this(sweepName, sweepId, trialIndex, trialId, params, runName, runId, experimentId, parentRunId, trackingUri, journalDir,
+                trackingRetry, journalWait, varied, sourceTags, replaces, 0);
+    }
+
+    /** The same task, training through {@code epoch} (0 = to the end). */
+    public TrialTask until(int epoch) {
+        return new TrialTask(sweepName, sweepId, trialIndex, trialId, params, runName, runId, experimentId, parentRunId, trackingUri,
+                journalDir, trackingRetry, journalWait, varied, sourceTags, replaces, epoch);
     }
 }

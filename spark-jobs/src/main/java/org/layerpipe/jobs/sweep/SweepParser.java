@@ -54,7 +54,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 public final class SweepParser {
 
-    private static final List<String> SECTIONS = List.of("name", "experiment", "base", "axes", "zip", "exclude", "max_trials");
+    private static final List<String> SECTIONS = List.of("name", "experiment", "base", "axes", "zip", "exclude", "max_trials",
+            "early_stopping");
+    private static final List<String> EARLY_STOPPING_KEYS = List.of("rule", "metric", "mode", "min_epochs", "reduction", "group_by");
     private static final Set<Tag> PLAIN_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.SEQ, Tag.MAP);
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?\\d+");
 
@@ -146,7 +148,9 @@ public final class SweepParser {
                 ? excludes(sections.get("exclude").getValueNode()) : List.of();
         int maxTrials = sections.containsKey("max_trials")
                 ? maxTrials(sections.get("max_trials").getValueNode()) : SweepSpec.DEFAULT_MAX_TRIALS;
-        return checked(top, () -> new SweepSpec(name, experiment, base, axes, excludes, maxTrials, text, source.path()));
+        EarlyStopping earlyStopping = sections.containsKey("early_stopping")
+                ? earlyStopping(sections.get("early_stopping").getValueNode()) : null;
+        return checked(top, () -> new SweepSpec(name, experiment, base, axes, excludes, maxTrials, text, source.path(), earlyStopping));
     }
 
     private String experiment(Node node, String name) {
@@ -227,6 +231,55 @@ public final class SweepParser {
             rules.add(rule);
         }
         return rules;
+    }
+
+    /** {@code early_stopping: {rule: successive-halving, metric: …, mode: max|min, min_epochs: …, reduction: …, group_by: [...]}}. */
+    private EarlyStopping earlyStopping(Node node) {
+        if (!(node instanceof MappingNode map)) {
+            throw source.error(node, "early_stopping must be a mapping like {rule: successive-halving, metric: test_accuracy, mode: max,"
+                    + " min_epochs: 1, reduction: 3}, got " + kind(node));
+        }
+        Map<String, NodeTuple> entries = entries(map);
+        for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
+            if (!EARLY_STOPPING_KEYS.contains(e.getKey())) {
+                throw source.error(e.getValue().getKeyNode(), "unknown early_stopping key '" + e.getKey() + "': use "
+                        + String.join(", ", EARLY_STOPPING_KEYS));
+            }
+        }
+        String rule = entries.containsKey("rule") ? text(entries.get("rule").getValueNode(), "early_stopping rule") : EarlyStopping.RULE;
+        if (!rule.trim().equals(EarlyStopping.RULE)) {
+            throw source.error(entries.get("rule").getValueNode(), "early_stopping rule '" + rule + "' is not known: the one rule is "
+                    + EarlyStopping.RULE);
+        }
+        String metric = entries.containsKey("metric") ? text(entries.get("metric").getValueNode(), "early_stopping metric").trim()
+                : "test_accuracy";
+        String mode = entries.containsKey("mode") ? text(entries.get("mode").getValueNode(), "early_stopping mode").trim()
+                : (metric.endsWith("loss") ? "min" : "max");
+        if (!mode.equals("max") && !mode.equals("min")) {
+            throw source.error(entries.get("mode").getValueNode(), "early_stopping mode must be max or min, got '" + mode + "'");
+        }
+        int minEpochs = whole(entries, "min_epochs", 1);
+        int reduction = whole(entries, "reduction", 3);
+        List<String> groupBy = new ArrayList<>();
+        if (entries.containsKey("group_by")) {
+            for (Node item : items(entries.get("group_by").getValueNode(), "early_stopping group_by", "a list of setting keys like [partition]")) {
+                groupBy.add(text(item, "a group_by key").trim());
+            }
+        }
+        return checked(node, () -> new EarlyStopping(metric, mode.equals("max"), minEpochs, reduction, groupBy));
+    }
+
+    private int whole(Map<String, NodeTuple> entries, String key, int otherwise) {
+        if (!entries.containsKey(key)) {
+            return otherwise;
+        }
+        Node node = entries.get(key).getValueNode();
+        String text = text(node, "early_stopping " + key);
+        try {
+            return Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw source.error(node, "early_stopping " + key + " must be a whole number, got '" + text + "'");
+        }
     }
 
     private int maxTrials(Node node) {

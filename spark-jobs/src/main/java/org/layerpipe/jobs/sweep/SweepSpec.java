@@ -21,9 +21,17 @@ import java.util.regex.Pattern;
  * @param maxTrials  the largest grid (counted before exclusion) this sweep may expand to
  * @param sourceText the sweep file's text, or empty when the spec was built in code
  * @param sourcePath the sweep file's path as the user gave it, used in every error message
+ * @param earlyStopping successive halving across the trials, or null to train every trial to the end
  */
 public record SweepSpec(String name, String experiment, Map<String, String> base, List<Axis> axes,
-                        List<Map<String, String>> excludes, int maxTrials, String sourceText, String sourcePath) {
+                        List<Map<String, String>> excludes, int maxTrials, String sourceText, String sourcePath,
+                        EarlyStopping earlyStopping) {
+
+    /** Without early stopping. */
+    public SweepSpec(String name, String experiment, Map<String, String> base, List<Axis> axes,
+                     List<Map<String, String>> excludes, int maxTrials, String sourceText, String sourcePath) {
+        this(name, experiment, base, axes, excludes, maxTrials, sourceText, sourcePath, null);
+    }
 
     /** The grid size a sweep may have unless its file raises {@code max_trials}. */
     public static final int DEFAULT_MAX_TRIALS = 10_000;

@@ -60,6 +60,12 @@ public final class ValidateCommand {
             out.print(SweepExpander.table(trials));
             out.println();
             out.println(trials.size() == 1 ? "1 trial" : trials.size() + " trials");
+            EarlyStopping rule = spec.earlyStopping();
+            if (rule != null && !trials.isEmpty()) {
+                out.println("early stopping: successive halving by " + rule.metric() + " (" + (rule.maximise() ? "max" : "min")
+                        + ") at epochs " + rule.rungs(trials.get(0).config().epochs()) + ", keeping 1/" + rule.reduction() + " of each group"
+                        + (rule.groupBy().isEmpty() ? "" : " of " + rule.groupBy()));
+            }
             for (String note : expansion.collapsed()) {
                 out.println("note: " + note);
             }
