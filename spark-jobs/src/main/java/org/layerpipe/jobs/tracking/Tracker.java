@@ -71,13 +71,13 @@ public interface Tracker extends AutoCloseable {
     /** Every logged value of one metric of a run, ordered by step then timestamp. */
     List<Metric> metricHistory(String runId, String key);
 
-    /** Releases resources; unchecked, so callers need no catch of {@code Exception}. */
     /**
      * Deletes a run (MLflow's soft delete: hidden from the UI and from searches). Used when a
      * trial's earlier attempt left a partial run that a fresh attempt replaces.
      */
     void deleteRun(String runId);
 
+    /** Releases resources; unchecked, so callers need no catch of {@code Exception}. */
     @Override
     void close();
 }
