@@ -200,7 +200,7 @@ public final class SweepDriver {
         if (pending.isEmpty()) {
             return outcomes;
         }
-        Progress progress = new Progress(pending.size(), Math.max(1, options.concurrentTrials()), out);
+        SweepProgress progress = new SweepProgress(pending.size(), Math.max(1, options.concurrentTrials()), out);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.concurrentTrials()));
         try {
             List<Future<TrialOutcome>> futures = new ArrayList<>();
@@ -405,45 +405,4 @@ public final class SweepDriver {
     }
 
     /** Driver-side progress: one line per finished trial with counts and an ETA. */
-    private static final class Progress {
-        private final int total;
-        private final int slots;
-        private final PrintStream out;
-        private int running;
-        private int finished;
-        private int failed;
-        private double seconds;
-
-        Progress(int total, int slots, PrintStream out) {
-            this.total = total;
-            this.slots = slots;
-            this.out = out;
-        }
-
-        synchronized void started() {
-            running++;
-        }
-
-        synchronized void finished(TrialTask task, TrialOutcome o, double elapsed) {
-            running--;
-            finished++;
-            seconds += elapsed;
-            boolean ok = "FINISHED".equals(o.trial().status());
-            if (!ok) {
-                failed++;
-            }
-            double eta = (total - finished) * (seconds / finished) / slots;
-            String headline = ok
-                    ? String.format(Locale.ROOT, "test acc %.4f, %.0f samples/s", o.trial().finalTestAccuracy(), o.trial().samplesPerSecond())
-                    : o.trial().message();
-            out.printf(Locale.ROOT, "[%d/%d done, %d running, %d failed, ETA %s] trial %d %s: %s — %s (%.0f s)%n",
-                    finished, total, running, failed, eta(eta), task.trialIndex(), task.runName(), o.trial().status(), headline, elapsed);
-            out.flush();
-        }
-
-        private static String eta(double s) {
-            long t = Math.round(s);
-            return t >= 3600 ? (t / 3600) + "h" + (t % 3600 / 60) + "m" : t >= 60 ? (t / 60) + "m" + (t % 60) + "s" : t + "s";
-        }
-    }
 }
