@@ -203,14 +203,14 @@ final class Journal implements AutoCloseable {
     static Entry metrics(String runId, List<Metric> metrics) {
         ObjectNode json = MlflowHttp.JSON.createObjectNode();
         ArrayNode array = json.putArray("metrics");
-        metrics.forEach(m -> array.add(MlflowRestTracker.metricJson(m)));
+        metrics.forEach(m -> array.add(MlflowJson.metricJson(m)));
         return new Entry("metrics", runId, json);
     }
 
     static Entry inputs(String runId, List<DatasetInput> inputs) {
         ObjectNode json = MlflowHttp.JSON.createObjectNode();
         ArrayNode array = json.putArray("inputs");
-        inputs.forEach(i -> array.add(MlflowRestTracker.inputJson(i)));
+        inputs.forEach(i -> array.add(MlflowJson.inputJson(i)));
         return new Entry("inputs", runId, json);
     }
 
@@ -238,12 +238,12 @@ final class Journal implements AutoCloseable {
         switch (e.op()) {
             case "metrics" -> {
                 List<Metric> metrics = new ArrayList<>();
-                j.path("metrics").forEach(m -> metrics.add(MlflowRestTracker.metric(m)));
+                j.path("metrics").forEach(m -> metrics.add(MlflowJson.metric(m)));
                 tracker.logMetrics(e.runId(), metrics);
             }
             case "inputs" -> {
                 List<DatasetInput> inputs = new ArrayList<>();
-                j.path("inputs").forEach(i -> inputs.add(MlflowRestTracker.input(i)));
+                j.path("inputs").forEach(i -> inputs.add(MlflowJson.input(i)));
                 tracker.logInputs(e.runId(), inputs);
             }
             case "params" -> tracker.logParams(e.runId(), map(j.path("params")));
@@ -251,11 +251,7 @@ final class Journal implements AutoCloseable {
             case "artifact" -> tracker.logArtifact(e.runId(), j.path("path").asText(), Base64.getDecoder().decode(j.path("content").asText()));
             case "finish" -> {
                 RunStatus status = RunStatus.valueOf(j.path("status").asText());
-                if (tracker instanceof MlflowRestTracker rest) {
-                    rest.finishRun(e.runId(), status, j.path("endTime").asLong());
-                } else {
-                    tracker.finishRun(e.runId(), status);
-                }
+                tracker.finishRun(e.runId(), status, j.path("endTime").asLong());
             }
             default -> throw new IllegalStateException("unknown journal operation '" + e.op() + "'");
         }

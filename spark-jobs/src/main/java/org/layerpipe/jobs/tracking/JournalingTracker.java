@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * known to be down, later logging calls go straight to the journal without waiting for the
  * server, and so does every call for a run that still has journaled calls (keeping each run's
  * calls in order). Before each call, at most once per probe interval, the tracker asks whether
- * the server answers again ({@link MlflowRestTracker#ping()}) and, if so, replays the journal
+ * the server answers again ({@link Tracker#ping()}) and, if so, replays the journal
  * in order ({@link #flush()}). Replaying is idempotent: identical metric values are stored
  * once, a param logged again with its value is a no-op, tags and artifacts are overwritten.
  *
@@ -45,7 +45,7 @@ public final class JournalingTracker implements Tracker {
     private boolean closed;
     private long nextProbe = System.nanoTime();
 
-    /** Journals into {@code journalDir}; probes the server with {@link MlflowRestTracker#ping()} when the delegate is one. */
+    /** Journals into {@code journalDir}; probes the server with the delegate's {@link Tracker#ping()}. */
     public JournalingTracker(Tracker delegate, Path journalDir) {
         this(delegate, journalDir, probeFor(delegate), DEFAULT_PROBE_INTERVAL, DEFAULT_CLOSE_WAIT);
     }
@@ -71,7 +71,7 @@ public final class JournalingTracker implements Tracker {
     }
 
     private static BooleanSupplier probeFor(Tracker delegate) {
-        return delegate instanceof MlflowRestTracker rest ? rest::ping : () -> true;
+        return delegate::ping;
     }
 
     /** Number of calls waiting in the journal. */
@@ -161,11 +161,7 @@ public final class JournalingTracker implements Tracker {
         RunStatus.requireTerminal(status);
         long endTime = System.currentTimeMillis();
         log(runId, () -> Journal.finish(runId, status, endTime), () -> {
-            if (delegate instanceof MlflowRestTracker rest) {
-                rest.finishRun(runId, status, endTime);
-            } else {
-                delegate.finishRun(runId, status);
-            }
+            delegate.finishRun(runId, status, endTime);
         });
     }
 

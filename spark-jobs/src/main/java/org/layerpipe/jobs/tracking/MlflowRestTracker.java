@@ -52,6 +52,7 @@ public final class MlflowRestTracker implements Tracker {
     }
 
     /** One request to {@code /health} without retries: does the server answer right now? */
+    @Override
     public boolean ping() {
         Duration t = settings().connectTimeout().compareTo(Duration.ofSeconds(5)) < 0 ? settings().connectTimeout() : Duration.ofSeconds(5);
         return http.ping(t);
@@ -165,7 +166,7 @@ public final class MlflowRestTracker implements Tracker {
     public void logParams(String runId, Map<String, String> params) {
         requireText("run id", runId);
         List<ObjectNode> entries = new ArrayList<>();
-        params.forEach((k, v) -> entries.add(keyValue(requireKey("param", k),
+        params.forEach((k, v) -> entries.add(MlflowJson.keyValue(requireKey("param", k),
                 MlflowLimits.cut(requireValue("param", k, v), MlflowLimits.PARAM_VALUE))));
         for (List<ObjectNode> batch : split(entries, MAX_PARAMS_PER_BATCH, "param")) {
             ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
@@ -198,7 +199,7 @@ public final class MlflowRestTracker implements Tracker {
         requireText("run id", runId);
         List<ObjectNode> entries = new ArrayList<>(metrics.size());
         for (Metric m : metrics) {
-            entries.add(metricJson(m));
+            entries.add(MlflowJson.metricJson(m));
         }
         for (List<ObjectNode> batch : split(entries, MAX_METRICS_PER_BATCH, "metric")) {
             ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
@@ -228,33 +229,9 @@ public final class MlflowRestTracker implements Tracker {
         ObjectNode body = MlflowHttp.JSON.createObjectNode().put("run_id", runId);
         ArrayNode datasets = body.putArray("datasets");
         for (DatasetInput in : inputs) {
-            datasets.add(inputJson(in));
+            datasets.add(MlflowJson.inputJson(in));
         }
         http.post("runs/log-inputs", body);
-    }
-
-    static ObjectNode inputJson(DatasetInput in) {
-        ObjectNode input = MlflowHttp.JSON.createObjectNode();
-        input.putArray("tags").add(keyValue(DatasetInput.CONTEXT_TAG, in.context()));
-        input.putObject("dataset")
-                .put("name", in.name())
-                .put("digest", in.digest())
-                .put("source_type", in.sourceType())
-                .put("source", in.source())
-                .put("profile", in.profile());
-        return input;
-    }
-
-    static DatasetInput input(JsonNode node) {
-        JsonNode d = node.path("dataset");
-        String context = "";
-        for (JsonNode tag : node.path("tags")) {
-            if (DatasetInput.CONTEXT_TAG.equals(tag.path("key").asText())) {
-                context = tag.path("value").asText();
-            }
-        }
-        return new DatasetInput(d.path("name").asText(), d.path("digest").asText(), d.path("source_type").asText(),
-                d.path("source").asText(), d.path("profile").asText(), context);
     }
 
     @Override
@@ -318,6 +295,7 @@ public final class MlflowRestTracker implements Tracker {
     }
 
     /** Ends the run with an explicit end time (epoch ms), e.g. when replaying a journal. */
+    @Override
     public void finishRun(String runId, RunStatus status, long endTimeMillis) {
         requireText("run id", runId);
         RunStatus.requireTerminal(status);
@@ -391,7 +369,7 @@ public final class MlflowRestTracker implements Tracker {
             }
             JsonNode page = http.get("metrics/get-history", query);
             for (JsonNode m : page.path("metrics")) {
-                history.add(metric(m));
+                history.add(MlflowJson.metric(m));
             }
             token = page.path("next_page_token").asText("");
         } while (!token.isEmpty());
@@ -409,11 +387,11 @@ public final class MlflowRestTracker implements Tracker {
         JsonNode info = run.path("info");
         JsonNode data = run.path("data");
         String runId = requiredText(info, "run_id", "a run");
-        Map<String, String> params = pairs(data.path("params"));
-        Map<String, String> tags = pairs(data.path("tags"));
+        Map<String, String> params = MlflowJson.pairs(data.path("params"));
+        Map<String, String> tags = MlflowJson.pairs(data.path("tags"));
         Map<String, Double> latest = new HashMap<>();
         for (JsonNode m : data.path("metrics")) {
-            latest.put(m.path("key").asText(), number(m.path("value")));
+            latest.put(m.path("key").asText(), MlflowJson.number(m.path("value")));
         }
         String name = info.path("run_name").asText(tags.getOrDefault(RUN_NAME_TAG, ""));
         String statusText = info.path("status").asText("");
@@ -431,37 +409,6 @@ public final class MlflowRestTracker implements Tracker {
         return new RunInfo(runId, name, status, params, tags, latest);
     }
 
-    private static Map<String, String> pairs(JsonNode array) {
-        Map<String, String> map = new LinkedHashMap<>();
-        for (JsonNode kv : array) {
-            map.put(kv.path("key").asText(), kv.path("value").asText(""));
-        }
-        return map;
-    }
-
-    static ObjectNode metricJson(Metric m) {
-        ObjectNode node = MlflowHttp.JSON.createObjectNode().put("key", m.key());
-        // NaN and infinities travel as the strings MLflow's protobuf JSON expects.
-        if (Double.isFinite(m.value())) {
-            node.put("value", m.value());
-        } else {
-            node.put("value", Double.isNaN(m.value()) ? "NaN" : m.value() > 0 ? "Infinity" : "-Infinity");
-        }
-        return node.put("timestamp", m.timestamp()).put("step", m.step());
-    }
-
-    static Metric metric(JsonNode m) {
-        return new Metric(m.path("key").asText(), number(m.path("value")), m.path("timestamp").asLong(), m.path("step").asLong());
-    }
-
-    private static double number(JsonNode v) {
-        return v.isTextual() ? Double.parseDouble(v.asText()) : v.asDouble();
-    }
-
-    private static ObjectNode keyValue(String key, String value) {
-        return MlflowHttp.JSON.createObjectNode().put("key", key).put("value", value);
-    }
-
     private static ArrayNode keyValues(List<Map.Entry<String, String>> entries) {
         ArrayNode array = MlflowHttp.JSON.createArrayNode();
         for (Map.Entry<String, String> e : entries) {
@@ -472,7 +419,7 @@ public final class MlflowRestTracker implements Tracker {
 
     /** A tag as the server takes it: its value cut to MLflow's limit, so a long text never fails a batch. */
     private static ObjectNode tagJson(String key, String value) {
-        return keyValue(requireKey("tag", key), MlflowLimits.cut(requireValue("tag", key, value), MlflowLimits.TAG_VALUE));
+        return MlflowJson.keyValue(requireKey("tag", key), MlflowLimits.cut(requireValue("tag", key, value), MlflowLimits.TAG_VALUE));
     }
 
     private static Map<String, String> toMap(List<Map.Entry<String, String>> entries) {

@@ -72,6 +72,19 @@ public interface Tracker extends AutoCloseable {
     List<Metric> metricHistory(String runId, String key);
 
     /**
+     * Ends a run with {@code endTimeMillis} as its end time (a journaled end keeps the time the run
+     * really ended); trackers without end times just end it.
+     */
+    default void finishRun(String runId, RunStatus status, long endTimeMillis) {
+        finishRun(runId, status);
+    }
+
+    /** Whether the tracking server answers now; a tracker without a server always does. */
+    default boolean ping() {
+        return true;
+    }
+
+    /**
      * Deletes a run (MLflow's soft delete: hidden from the UI and from searches). Used when a
      * trial's earlier attempt left a partial run that a fresh attempt replaces.
      */
