@@ -22,7 +22,7 @@ import org.layerpipe.core.train.Evaluation;
 import org.layerpipe.core.train.PipelineTrainer;
 import org.layerpipe.core.train.Precision;
 import org.layerpipe.core.train.TrainingBackend;
-import org.layerpipe.core.train.TrialConfig;
+import org.layerpipe.core.train.StageSpec;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -133,25 +133,25 @@ public final class Nd4jBackend implements TrainingBackend {
     }
 
     @Override
-    public double[] profile(ModelSpec model, TrialConfig config) {
-        ThreadBudget.apply(ThreadBudget.perStage(config.threads(), 1));
-        return BlockProfiler.profile(model, config.batchSize() / config.microbatches(), dtype(config.precision()), config.seed());
+    public double[] profile(ModelSpec model, StageSpec spec) {
+        ThreadBudget.apply(ThreadBudget.perStage(spec.threads(), 1));
+        return BlockProfiler.profile(model, spec.profileBatch(), dtype(spec.precision()), spec.seed());
     }
 
     @Override
-    public Run<INDArray> open(ModelSpec model, Partition partition, int[] stageDelays, TrialConfig config) {
+    public Run<INDArray> open(ModelSpec model, Partition partition, int[] stageDelays, StageSpec spec) {
         if (isCuda()) {
             List<String> problems = GpuSupport.problems(gpuInfo(Nd4j.getExecutioner().getEnvironmentInformation()));
             if (!problems.isEmpty()) {
                 throw new IllegalStateException(problems.get(0));
             }
         }
-        DataType dtype = dtype(config.precision());
-        int perStage = ThreadBudget.perStage(config.threads(), partition.numStages());
+        DataType dtype = dtype(spec.precision());
+        int perStage = ThreadBudget.perStage(spec.threads(), partition.numStages());
         ThreadBudget.apply(perStage);
-        List<INDArray> initial = Dl4jImporter.initialParameters(config.model(), model, dtype, config.seed());
+        List<INDArray> initial = Dl4jImporter.initialParameters(spec.model(), model, dtype, spec.seed());
         Nd4jPipeline pipeline = Nd4jPipeline.build(model, partition, initial,
-                stageDelays, config.weights(), config.optimizer().sgd(), dtype, config.activations());
+                stageDelays, spec.weights(), spec.sgd(), dtype, spec.activations());
         return new Nd4jRun(pipeline, dtype, perStage);
     }
 

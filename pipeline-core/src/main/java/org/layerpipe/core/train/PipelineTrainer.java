@@ -80,7 +80,7 @@ public final class PipelineTrainer {
                 // a balanced:M trial goes on with the split it profiled, not a new one
                 partition = PartitionSpec.parse(resume.partition()).resolve(model.numBlocks(), null);
             } else {
-                double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, config) : null;
+                double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, StageSpec.of(config)) : null;
                 partition = config.partition().resolve(model.numBlocks(), costs);
             }
             partitionText = partition.toString();
@@ -96,7 +96,7 @@ public final class PipelineTrainer {
             }
             long totalUpdates = (long) perEpoch * config.epochs();
             LearningRate lr = update -> config.optimizer().rateAt(update, totalUpdates, perEpoch);
-            try (TrainingBackend.Run<?> run = backend.open(model, partition, delays, config)) {
+            try (TrainingBackend.Run<?> run = backend.open(model, partition, delays, StageSpec.of(config))) {
                 int first = 1;
                 if (resume != null) {
                     String folder = checkpoints.folder(resume.epoch());

@@ -21,10 +21,10 @@ public interface TrainingBackend {
     Map<String, String> describe();
 
     /** Measured cost of each block (seconds per minibatch of forward and backward), for {@code balanced:M}. */
-    double[] profile(ModelSpec model, TrialConfig config);
+    double[] profile(ModelSpec model, StageSpec spec);
 
     /** Builds the stages of one trial. */
-    Run<?> open(ModelSpec model, Partition partition, int[] stageDelays, TrialConfig config);
+    Run<?> open(ModelSpec model, Partition partition, int[] stageDelays, StageSpec spec);
 
     /** One trial's stages and the conversions that go with them. */
     interface Run<T> extends AutoCloseable {

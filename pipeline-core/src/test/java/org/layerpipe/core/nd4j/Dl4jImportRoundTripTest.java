@@ -42,6 +42,7 @@ import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.train.ModelConfig;
 import org.layerpipe.core.train.TrainingBackend;
 import org.layerpipe.core.train.TrainingListener;
+import org.layerpipe.core.train.StageSpec;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
@@ -159,7 +160,7 @@ class Dl4jImportRoundTripTest {
         ModelSerializer.writeModel(net, zip, false);
         TrialConfig trial = TrialConfig.fromParams(Map.of("model", "dl4j:" + zip, "precision", "double", "partition", "[2,2]"));
         ModelSpec model = trial.model().build(new Shape.Flat(12), 4);
-        try (TrainingBackend.Run<?> run = new Nd4jBackend().open(model, Partition.of(2, 2), new int[] {2, 0}, trial)) {
+        try (TrainingBackend.Run<?> run = new Nd4jBackend().open(model, Partition.of(2, 2), new int[] {2, 0}, StageSpec.of(trial))) {
             INDArray started = Nd4j.concat(0, run.stages().stream().map(st -> ((Nd4jStage) st).parameters().dup())
                     .toArray(INDArray[]::new));
             assertEquals(0.0, TestModels.maxAbsDiff(net.params(), started));
