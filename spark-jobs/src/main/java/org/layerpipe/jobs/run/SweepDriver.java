@@ -139,8 +139,15 @@ public final class SweepDriver {
         for (Trial t : trials) {
             String runName = SweepExpander.runName(t);
             Map<String, String> params = withCheckpoints(t.config().toParams());
-            int checkpointed = options.force() ? 0 : lastCheckpoint(params, t.trialId());
-            TrialLedger.Decision decision = ledger.decide(t.trialId(), sweepId, options.force(), checkpointed > 0);
+            TrialLedger.Decision decision = ledger.decide(t.trialId(), sweepId, options.force(), false);
+            int checkpointed = 0;
+            if (decision instanceof TrialLedger.Run forced && !forced.replaces().isEmpty()) {
+                // a forced re-run of a done trial trains from epoch 0: its last checkpoint would end it at once
+                clearCheckpoints(params, t.trialId());
+            } else if (decision instanceof TrialLedger.Run) {
+                checkpointed = lastCheckpoint(params, t.trialId());
+                decision = ledger.decide(t.trialId(), sweepId, options.force(), checkpointed > 0);
+            }
             if (decision instanceof TrialLedger.Done d) {
                 done.add(TrialLedger.rows(d.run(), tracker, spec.name(), sweepId, t.index()));
                 skipped++;
@@ -192,6 +199,15 @@ public final class SweepDriver {
             return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1);
         } catch (CheckpointException unreadable) {
             return 0;
+        }
+    }
+
+    private static void clearCheckpoints(Map<String, String> params, String trialId) {
+        String dir = params.getOrDefault("checkpoint.dir", "");
+        if (!dir.isBlank()) {
+            try (Checkpoints c = Checkpoints.open(dir, trialId, new Configuration())) {
+                c.clear();
+            }
         }
     }
 

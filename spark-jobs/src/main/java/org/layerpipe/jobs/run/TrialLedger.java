@@ -175,7 +175,8 @@ public final class TrialLedger {
     /**
      * What to do with trial {@code trialId} in sweep {@code sweepId}; {@code resumable}: the trial has
      * an epoch checkpoint, so a run of this sweep that an attempt started and never ended is kept
-     * for it to resume in (unless forced: a forced re-run starts over).
+     * for it to resume in. (A forced re-run of a done trial starts over: its driver deletes the
+     * checkpoints first and passes false.)
      */
     public Decision decide(String trialId, String sweepId, boolean force, boolean resumable) {
         List<RunInfo> trialRuns = runs.getOrDefault(trialId, List.of());
@@ -185,7 +186,7 @@ public final class TrialLedger {
         }
         List<String> replaces = trialRuns.stream().filter(r -> rank(r) > 0).map(RunInfo::runId).toList();
         String reuse = null;
-        if (resumable && !force) {
+        if (resumable) {
             reuse = trialRuns.stream().filter(r -> resumesIn(r, sweepId)).map(RunInfo::runId).findFirst().orElse(null);
         }
         List<String> delete = new ArrayList<>();
@@ -338,7 +339,7 @@ public final class TrialLedger {
         if (run.isPresent() && QUEUED.equals(run.get().tags().get(RunNaming.TAG_STATE))) {
             return new Train(task.runId(), false);
         }
-        if (run.isPresent() && resumable && !run.get().status().isTerminal() && task.replaces().isEmpty()) {
+        if (run.isPresent() && resumable && !run.get().status().isTerminal()) {
             return new Train(task.runId(), true); // started by an attempt that died after a checkpoint: go on in it
         }
         if (run.isPresent()) {

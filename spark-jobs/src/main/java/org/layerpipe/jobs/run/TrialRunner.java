@@ -91,14 +91,8 @@ public final class TrialRunner {
     static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus, Duration systemInterval) {
         TrialConfig config = TrialConfig.fromParams(task.params());
         Configuration hadoop = new Configuration();
-        boolean forced = !task.replaces().isEmpty();
-        if (forced && config.checkpoint().enabled()) {
-            // a forced re-run trains from epoch 0: the finished trial's last checkpoint would end it at once
-            try (Checkpoints c = Checkpoints.open(config.checkpoint().dir(), task.trialId(), hadoop)) {
-                c.clear();
-            }
-        }
-        TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt, !forced && hasCheckpoint(config, task.trialId(), hadoop));
+        // (a forced re-run's driver deleted the finished trial's checkpoints before queuing it)
+        TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt, hasCheckpoint(config, task.trialId(), hadoop));
         if (claim instanceof TrialLedger.Finished earlier) {
             LOG.log(System.Logger.Level.INFO, () -> "trial " + task.trialIndex() + " already finished in run " + earlier.run().runId()
                     + " by an earlier attempt: its rows are rebuilt from the run, nothing is trained");

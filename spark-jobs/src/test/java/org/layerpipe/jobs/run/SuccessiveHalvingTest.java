@@ -60,8 +60,12 @@ class SuccessiveHalvingTest {
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
     private SweepDriver.Outcome run(InMemoryTracker tracker, String early, AtomicInteger launches) {
+        return run(tracker, early, launches, false);
+    }
+
+    private SweepDriver.Outcome run(InMemoryTracker tracker, String early, AtomicInteger launches, boolean force) {
         SweepSpec spec = SweepParser.parse("halving.yaml", SWEEP.replace("${early}", early));
-        return new SweepDriver(null, tracker, new SweepDriver.Options("http://unused", dir.toString(), false, 1, Duration.ofSeconds(1),
+        return new SweepDriver(null, tracker, new SweepDriver.Options("http://unused", dir.toString(), force, 1, Duration.ofSeconds(1),
                 Duration.ofSeconds(20), dir.resolve("ckpt-" + System.identityHashCode(tracker)).toUri().toString()),
                 new PrintStream(printed, true, StandardCharsets.UTF_8), (task, description) -> {
                     launches.incrementAndGet();
@@ -113,6 +117,27 @@ class SuccessiveHalvingTest {
         assertEquals(0, again.get(), "finished and stopped trials are done");
         assertEquals(9, resubmitted.skipped());
         assertEquals(6, resubmitted.trials().stream().filter(o -> o.trial().status().equals("STOPPED")).count());
+    }
+
+    @Test
+    void aForcedHalvingSweepStartsOverAndHalvesAgain() {
+        InMemoryTracker tracker = new InMemoryTracker();
+        SweepDriver.Outcome first = run(tracker, HALVING, new AtomicInteger());
+        AtomicInteger launches = new AtomicInteger();
+        SweepDriver.Outcome forced = run(tracker, HALVING, launches, true);
+        assertEquals(9 + 3, launches.get());
+        List<TrialRow> finished = forced.trials().stream().map(TrialOutcome::trial).filter(r -> r.status().equals("FINISHED")).toList();
+        assertEquals(3, finished.size());
+        for (TrialRow r : finished) {
+            assertEquals(List.of(1L, 2L, 3L), tracker.metricHistory(r.runId(), "test_loss").stream().map(Metric::step).toList(),
+                    "trained from epoch 0 again, paused at 1 and resumed in the same run");
+            assertEquals("1", tracker.getRun(r.runId()).orElseThrow().tags().get(RunNaming.TAG_RESUMED_FROM));
+        }
+        TrialRow before = first.trials().stream().map(TrialOutcome::trial).filter(r -> r.status().equals("FINISHED"))
+                .min(Comparator.comparingDouble(TrialRow::finalTestLoss)).orElseThrow();
+        TrialRow after = finished.stream().min(Comparator.comparingDouble(TrialRow::finalTestLoss)).orElseThrow();
+        assertEquals(before.trialId(), after.trialId());
+        assertEquals(before.finalTestLoss(), after.finalTestLoss(), 0.0, "the same training again");
     }
 
     @Test
