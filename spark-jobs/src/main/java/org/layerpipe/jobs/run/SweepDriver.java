@@ -120,6 +120,15 @@ public final class SweepDriver {
 
     public Outcome run(SweepSpec spec) {
         List<Trial> trials = SweepExpander.expand(spec);
+        if (spec.earlyStopping() != null) {
+            for (Trial t : trials) {
+                if (t.config().epochs() != trials.get(0).config().epochs()) {
+                    throw new IllegalArgumentException("early_stopping needs every trial to train the same number of epochs, but trial "
+                            + t.index() + " trains " + t.config().epochs() + " and trial 0 " + trials.get(0).config().epochs()
+                            + ": move epochs into base");
+                }
+            }
+        }
         String sweepId = sweepId(spec, trials);
         String experimentId = tracker.experimentId(spec.experiment());
         // MLflow 3 opens an experiment without this kind in its GenAI view, which hides the runs table.
@@ -136,6 +145,7 @@ public final class SweepDriver {
         List<TrialTask> pending = new ArrayList<>();
         int skipped = 0;
         int diverged = 0;
+        int stopped = 0;
         for (Trial t : trials) {
             String runName = SweepExpander.runName(t);
             Map<String, String> params = withCheckpoints(t.config().toParams());
@@ -151,7 +161,11 @@ public final class SweepDriver {
             if (decision instanceof TrialLedger.Done d) {
                 done.add(TrialLedger.rows(d.run(), tracker, spec.name(), sweepId, t.index()));
                 skipped++;
-                diverged += TrialLedger.rank(d.run()) == 1 ? 1 : 0;
+                if (TrialLedger.rank(d.run()) == 1) {
+                    boolean halted = TrialStatus.STOPPED.name().equals(d.run().tags().get(RunNaming.TAG_STATUS));
+                    diverged += halted ? 0 : 1;
+                    stopped += halted ? 1 : 0;
+                }
                 continue;
             }
             TrialLedger.Run run = (TrialLedger.Run) decision;
@@ -167,8 +181,8 @@ public final class SweepDriver {
                     options.journalWait(), t.varied(), source, run.replaces()));
         }
         if (skipped > 0) {
-            out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged): skipped (use --force to re-run them)%n",
-                    skipped, skipped - diverged, diverged);
+            out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged%s): skipped (use --force to re-run them)%n",
+                    skipped, skipped - diverged - stopped, diverged, stopped == 0 ? "" : ", " + stopped + " stopped early");
         }
         done.addAll(spec.earlyStopping() == null ? runPending(spec, pending, ledger) : runHalving(spec, trials, pending, ledger));
         done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
@@ -261,12 +275,6 @@ public final class SweepDriver {
     private List<TrialOutcome> runHalving(SweepSpec spec, List<Trial> trials, List<TrialTask> pending, TrialLedger ledger) {
         EarlyStopping rule = spec.earlyStopping();
         int epochs = trials.get(0).config().epochs();
-        for (Trial t : trials) {
-            if (t.config().epochs() != epochs) {
-                throw new IllegalArgumentException("early_stopping needs every trial to train the same number of epochs, but trial "
-                        + t.index() + " trains " + t.config().epochs() + " and trial 0 " + epochs + ": move epochs into base");
-            }
-        }
         List<Integer> rungs = rule.rungs(epochs);
         out.printf(Locale.ROOT, "successive halving by %s (%s) over rungs %s, keeping 1/%d per group of %s%n", rule.metric(),
                 rule.maximise() ? "max" : "min", rungs, rule.reduction(), rule.groupBy().isEmpty() ? "all trials" : rule.groupBy());

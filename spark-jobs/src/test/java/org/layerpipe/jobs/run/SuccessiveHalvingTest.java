@@ -117,6 +117,8 @@ class SuccessiveHalvingTest {
         assertEquals(0, again.get(), "finished and stopped trials are done");
         assertEquals(9, resubmitted.skipped());
         assertEquals(6, resubmitted.trials().stream().filter(o -> o.trial().status().equals("STOPPED")).count());
+        assertTrue(printed.toString(StandardCharsets.UTF_8).contains(
+                "9 trial(s) already done in MLflow (3 finished, 0 diverged, 6 stopped early): skipped"), printed.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -138,6 +140,18 @@ class SuccessiveHalvingTest {
         TrialRow after = finished.stream().min(Comparator.comparingDouble(TrialRow::finalTestLoss)).orElseThrow();
         assertEquals(before.trialId(), after.trialId());
         assertEquals(before.finalTestLoss(), after.finalTestLoss(), 0.0, "the same training again");
+    }
+
+    @Test
+    void aHalvingSweepWhoseTrialsTrainDifferentEpochsIsRefusedBeforeAnyRun() {
+        InMemoryTracker tracker = new InMemoryTracker();
+        SweepSpec spec = SweepParser.parse("halving.yaml", SWEEP.replace("${early}", HALVING).replace("  epochs: 3\n", "")
+                .replace("  lr: [0.002, 0.02, 0.2]", "  lr: [0.002, 0.02, 0.2]\n  epochs: [3, 4]"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SweepDriver(null, tracker,
+                new SweepDriver.Options("http://unused", dir.toString(), false, 1), new PrintStream(printed, true, StandardCharsets.UTF_8),
+                (task, d) -> { throw new AssertionError("nothing runs"); }).run(spec));
+        assertTrue(e.getMessage().startsWith("early_stopping needs every trial to train the same number of epochs"), e.getMessage());
+        assertTrue(tracker.findExperiment("halving").isEmpty(), "no experiment, parent or trial run was made");
     }
 
     @Test
