@@ -32,6 +32,25 @@ class MalformedSweepTest {
 
     static Stream<Arguments> malformed() {
         return Stream.of(
+                bad("early stopping: not a mapping", """
+                        name: x
+                        early_stopping: successive-halving
+                        """, "bad.yaml:2: early_stopping must be a mapping like {rule: successive-halving, metric: test_accuracy,"
+                        + " mode: max, min_epochs: 1, reduction: 3}, got the single value 'successive-halving'"),
+                bad("early stopping: unknown rule", """
+                        name: x
+                        early_stopping: {rule: hyperband}
+                        """, "bad.yaml:2: early_stopping rule 'hyperband' is not known: the one rule is successive-halving"),
+                bad("early stopping: bad mode", """
+                        name: x
+                        early_stopping:
+                          mode: best
+                        """, "bad.yaml:3: early_stopping mode must be max or min, got 'best'"),
+                bad("early stopping: min_epochs not a number", """
+                        name: x
+                        early_stopping:
+                          min_epochs: one
+                        """, "bad.yaml:3: early_stopping min_epochs must be a whole number, got 'one'"),
                 bad("not YAML: unclosed list", """
                         name: x
                         axes: [a, b
@@ -63,7 +82,7 @@ class MalformedSweepTest {
                         name: x
                         axis:
                           seed: [1, 2]
-                        """, "bad.yaml:2: unknown key 'axis': a sweep file has name, experiment, base, axes, zip, exclude and max_trials"),
+                        """, "bad.yaml:2: unknown key 'axis': a sweep file has name, experiment, base, axes, zip, exclude, max_trials and early_stopping"),
                 bad("duplicate key", """
                         name: x
                         base:
