@@ -22,7 +22,8 @@ import org.layerpipe.jobs.tracking.RunStatus;
  * A successive-halving sweep of nine trials through {@code spark-submit} to the standalone cluster
  * and a real MLflow server: six trials end after the first rung as KILLED runs tagged STOPPED with
  * the rung, three go on from their checkpoints in the same runs and finish, the parent run counts
- * them apart from failures, and the output states the compute spent against the full grid.
+ * them apart from failures, the output states the compute spent against the full grid, and the
+ * best trial is the one the full grid of the same nine trials finds.
  */
 class SuccessiveHalvingIT {
 
@@ -50,7 +51,7 @@ class SuccessiveHalvingIT {
     Path dir;
 
     @Test
-    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    @Timeout(value = 12, unit = TimeUnit.MINUTES) // two spark-submits
     void nineTrialsHalveToThreeWithSixStoppedRuns() {
         String uri = ItEnvironment.trackingUri();
         MlflowRestTracker mlflow = ItEnvironment.mlflow(uri);
@@ -86,5 +87,33 @@ class SuccessiveHalvingIT {
         RunInfo parent = sweep.parentRuns(mlflow).get(0);
         assertEquals("6", parent.tags().get("layerpipe.trials_stopped"));
         assertEquals("0", parent.tags().get("layerpipe.trials_failed"));
+
+        // the full grid of the same trials, in an experiment of its own (finished trials are found by id across one)
+        String gridExperiment = "layerpipe-it-grid-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        ItSweep grid = ItSweep.write(dir, "it-grid", SWEEP.replace("experiment: layerpipe-it", "experiment: " + gridExperiment)
+                .replaceAll("(?m)^early_stopping:.*$", ""));
+        SparkSubmit.Result full = new SparkSubmit(ItEnvironment.masterUrl())
+                .conf("spark.executor.cores", "1").conf("spark.task.cpus", "1")
+                .job(grid.file.toString(), "--output", dir.resolve("grid").toString(), "--tracking-uri", uri,
+                        "--journal", dir.resolve("journal-grid").toString())
+                .run("grid", Duration.ofMinutes(6));
+        assertEquals(0, full.exitCode(), () -> "the full grid failed (" + full.log() + "):\n" + full.tail());
+        assertEquals(bestByFinalLoss(mlflow, runs), bestByFinalLoss(mlflow, grid.trialRuns(mlflow)),
+                "the halving keeps the full grid's best trial");
+    }
+
+    /** The trial id whose run ended FINISHED with the lowest final test loss. */
+    private static String bestByFinalLoss(MlflowRestTracker mlflow, Map<String, List<RunInfo>> runs) {
+        String best = null;
+        double lowest = Double.POSITIVE_INFINITY;
+        for (Map.Entry<String, List<RunInfo>> e : runs.entrySet()) {
+            RunInfo run = e.getValue().get(0);
+            Double loss = run.status() == RunStatus.FINISHED ? run.latestMetrics().get("test_loss") : null;
+            if (loss != null && loss < lowest) {
+                lowest = loss;
+                best = e.getKey();
+            }
+        }
+        return best;
     }
 }
