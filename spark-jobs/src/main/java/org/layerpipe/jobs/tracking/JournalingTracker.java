@@ -2,6 +2,7 @@ package org.layerpipe.jobs.tracking;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -245,9 +246,24 @@ public final class JournalingTracker implements Tracker {
     }
 
     @Override
-    public List<Metric> metricHistory(String runId, String key) {
+    public synchronized List<Metric> metricHistory(String runId, String key) {
         maybeFlush();
-        return delegate.metricHistory(runId, key);
+        List<Metric> history = new ArrayList<>(delegate.metricHistory(runId, key));
+        // values still journaled (logged while the server was down, by this process or one that died) belong to
+        // the run too: a resumed trial asks which epochs its run holds, and must not log them again
+        if (journal.hasPending(runId)) {
+            for (Journal.Entry e : journal.entries(runId)) {
+                if (e.op().equals("metrics")) {
+                    e.json().path("metrics").forEach(m -> {
+                        Metric metric = MlflowJson.metric(m);
+                        if (metric.key().equals(key)) {
+                            history.add(metric);
+                        }
+                    });
+                }
+            }
+        }
+        return history;
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.layerpipe.jobs.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.layerpipe.jobs.it.ItSweep.assertContains;
@@ -62,8 +61,9 @@ class ExactlyOnceIT {
     /**
      * Attempt 0 trains and logs its first epoch, then its executor is killed with the server
      * down; attempt 1 starts while the server is still down, and the server comes back only
-     * after longer than one call's retry budget. The trial ends with one run holding each epoch
-     * once: the retry did not log into the killed attempt's run.
+     * after longer than one call's retry budget. The retry waits for the server, finds the run the
+     * killed attempt started and the trial's epoch checkpoint, and goes on in that run from the
+     * checkpoint: the trial ends with one run holding each epoch once.
      */
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -106,7 +106,9 @@ class ExactlyOnceIT {
             assertEquals(1, runs.size(), () -> "one live run, got " + runs);
             RunInfo run = runs.get(0);
             assertEquals(RunStatus.FINISHED, run.status(), run.tags().toString());
-            assertFalse(run.runId().equals(killedRun), "the killed attempt's run was replaced");
+            assertEquals(killedRun, run.runId(), "the retry resumed in the killed attempt's run");
+            assertTrue(Integer.parseInt(run.tags().getOrDefault(RunNaming.TAG_RESUMED_FROM, "0")) >= 1,
+                    "from a checkpoint of epoch 1 or later: " + run.tags());
             assertTrue(Integer.parseInt(run.tags().get(RunNaming.TAG_ATTEMPT)) >= 1, "a retry trained it: " + run.tags());
             for (String key : ALWAYS) {
                 assertEquals(oneTo(t.config().epochs()), steps(mlflow, run.runId(), key), key + ": every epoch once");

@@ -84,6 +84,20 @@ class JournalingTrackerTest {
     }
 
     @Test
+    void aRunsHistoryIncludesTheValuesStillJournaled() {
+        try (JournalingTracker t = journaling(Duration.ofHours(1))) {
+            t.logMetrics(run, losses(0, 2));
+            server.down = true;
+            t.logMetrics(run, losses(2, 4)); // journaled
+            server.down = false; // back, but within the probe interval nothing is replayed yet
+            assertEquals(1, t.pending(), "one journaled call");
+            assertEquals(List.of(0L, 1L, 2L, 3L), t.metricHistory(run, "loss").stream().map(Metric::step).toList(),
+                    "a resumed trial sees the steps that wait in the journal, and does not log them again");
+            assertEquals(List.of(), t.metricHistory(run, "accuracy"));
+        }
+    }
+
+    @Test
     void onlyTheFirstCallOfAnOutageWaitsForTheServer() {
         try (JournalingTracker t = journaling(Duration.ofHours(1))) {
             server.down = true;
