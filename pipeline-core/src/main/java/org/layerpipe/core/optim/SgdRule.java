@@ -30,7 +30,7 @@ public final class SgdRule {
      *                   be {@code g} itself, which saves a copy.
      */
     public static <V> void apply(VectorOps<V> ops, SgdSettings sgd, double lr, double perExample, V w, V g, V velocity, V applied) {
-        if (sgd.momentum() == 0 && sgd.weightDecay() == 0) {
+        if (!needsVelocity(sgd)) {
             if (applied == null) {
                 ops.axpy(-lr * perExample, g, w);
             } else {

@@ -91,6 +91,23 @@ public final class Checkpoints implements AutoCloseable {
         }
     }
 
+    /**
+     * The epoch of the newest checkpoint folder of trial {@code trialId} under {@code root}; 0 when
+     * {@code root} is empty (no checkpoints), has none for the trial, or cannot be read — the trainer,
+     * which reads the checkpoint itself, says what is wrong with it.
+     */
+    public static int lastEpoch(String root, String trialId, Configuration conf) {
+        if (root == null || root.isBlank()) {
+            return 0;
+        }
+        try (Checkpoints c = open(root, trialId, conf)) {
+            List<Integer> epochs = c.epochs();
+            return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1);
+        } catch (CheckpointException unreadable) {
+            return 0;
+        }
+    }
+
     /** The folder of this trial's checkpoints. */
     public String folder() {
         return dir.toString();

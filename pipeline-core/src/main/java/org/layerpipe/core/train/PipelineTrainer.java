@@ -110,8 +110,7 @@ public final class PipelineTrainer {
                     listener.onResume(resume.epoch(), folder, resume.epochs());
                 }
                 if (first > 1 && first <= config.epochs() && !listener.continueAfter(first - 1)) {
-                    return new TrialResult(TrialStatus.STOPPED, "paused after epoch " + (first - 1) + " of " + config.epochs(), epochs,
-                            partitionText, provenance);
+                    return paused(first - 1, config, epochs, partitionText, provenance);
                 }
                 for (int epoch = first; epoch <= config.epochs(); epoch++) {
                     // the order and augmentation of an epoch depend on (seed, epoch) only: a resumed trial sees the same
@@ -133,8 +132,7 @@ public final class PipelineTrainer {
                     }
                     listener.onEpoch(m);
                     if (pause) {
-                        return new TrialResult(TrialStatus.STOPPED, "paused after epoch " + epoch + " of " + config.epochs(), epochs,
-                                partitionText, provenance);
+                        return paused(epoch, config, epochs, partitionText, provenance);
                     }
                 }
             }
@@ -147,6 +145,11 @@ public final class PipelineTrainer {
             }
             return new TrialResult(TrialStatus.FAILED, describe(e), epochs, partitionText, provenance);
         }
+    }
+
+    /** A trial a listener paused after {@code epoch} (its checkpoint is written): STOPPED, to go on later. */
+    private static TrialResult paused(int epoch, TrialConfig config, List<EpochMetrics> epochs, String partition, Provenance provenance) {
+        return new TrialResult(TrialStatus.STOPPED, "paused after epoch " + epoch + " of " + config.epochs(), epochs, partition, provenance);
     }
 
     /** A trial id covers the data set and its limits, not the files' content: a checkpoint goes on only with the data it trained on. */

@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.layerpipe.core.train.BuildInfo;
-import org.layerpipe.core.train.CheckpointException;
 import org.layerpipe.core.train.Checkpoints;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
@@ -51,11 +50,8 @@ public final class SweepDriver {
      * @param trackingRetry how long one MLflow call is retried before its task journals it
      * @param journalWait   how long a finished task waits for the server to take its journaled calls (and a retried
      *                      one for the server before it starts)
-     */
-    /**
-     * @param checkpointRoot where trials whose sweep sets no {@code checkpoint.dir} keep their epoch
-     *                       checkpoints (a qualified Hadoop path every executor reaches); null = only
-     *                       where the sweep sets it
+     * @param checkpointRoot where trials whose sweep sets no {@code checkpoint.dir} keep their epoch checkpoints (a
+     *                      qualified Hadoop path every executor reaches); null = only where the sweep sets it
      */
     public record Options(String trackingUri, String journalDir, boolean force, int concurrentTrials, Duration trackingRetry,
                           Duration journalWait, String checkpointRoot) {
@@ -155,7 +151,7 @@ public final class SweepDriver {
                 // a forced re-run of a done trial trains from epoch 0: its last checkpoint would end it at once
                 clearCheckpoints(params, t.trialId());
             } else if (decision instanceof TrialLedger.Run) {
-                checkpointed = lastCheckpoint(params, t.trialId());
+                checkpointed = Checkpoints.lastEpoch(params.getOrDefault("checkpoint.dir", ""), t.trialId(), new Configuration());
                 decision = ledger.decide(t.trialId(), sweepId, options.force(), checkpointed > 0);
             }
             if (decision instanceof TrialLedger.Done d) {
@@ -184,7 +180,7 @@ public final class SweepDriver {
             out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged%s): skipped (use --force to re-run them)%n",
                     skipped, skipped - diverged - stopped, diverged, stopped == 0 ? "" : ", " + stopped + " stopped early");
         }
-        done.addAll(spec.earlyStopping() == null ? runPending(spec, pending, ledger) : runHalving(spec, trials, pending, ledger));
+        done.addAll(spec.earlyStopping() == null ? runPending(spec, pending, ledger) : runHalving(spec, trials.get(0).config().epochs(), pending, ledger));
         done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
         return new Outcome(sweepId, experimentId, parentRunId, done, skipped);
     }
@@ -197,23 +193,6 @@ public final class SweepDriver {
         Map<String, String> p = new LinkedHashMap<>(params);
         p.put("checkpoint.dir", options.checkpointRoot());
         return p;
-    }
-
-    /**
-     * The epoch of the trial's newest checkpoint folder, 0 when it has none (or its folder cannot be
-     * read: the task then trains from the start, or says what is wrong with the checkpoint).
-     */
-    private static int lastCheckpoint(Map<String, String> params, String trialId) {
-        String dir = params.getOrDefault("checkpoint.dir", "");
-        if (dir.isBlank()) {
-            return 0;
-        }
-        try (Checkpoints c = Checkpoints.open(dir, trialId, new Configuration())) {
-            List<Integer> epochs = c.epochs();
-            return epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1);
-        } catch (CheckpointException unreadable) {
-            return 0;
-        }
     }
 
     private static void clearCheckpoints(Map<String, String> params, String trialId) {
@@ -272,9 +251,8 @@ public final class SweepDriver {
      * a rung the best of each group go on from their checkpoints, the rest end STOPPED (run KILLED,
      * tag {@code layerpipe.status=STOPPED} and the rung). Trials done in MLflow before are not ranked.
      */
-    private List<TrialOutcome> runHalving(SweepSpec spec, List<Trial> trials, List<TrialTask> pending, TrialLedger ledger) {
+    private List<TrialOutcome> runHalving(SweepSpec spec, int epochs, List<TrialTask> pending, TrialLedger ledger) {
         EarlyStopping rule = spec.earlyStopping();
-        int epochs = trials.get(0).config().epochs();
         List<Integer> rungs = rule.rungs(epochs);
         out.printf(Locale.ROOT, "successive halving by %s (%s) over rungs %s, keeping 1/%d per group of %s%n", rule.metric(),
                 rule.maximise() ? "max" : "min", rungs, rule.reduction(), rule.groupBy().isEmpty() ? "all trials" : rule.groupBy());
@@ -428,5 +406,4 @@ public final class SweepDriver {
         return runId;
     }
 
-    /** Driver-side progress: one line per finished trial with counts and an ETA. */
 }

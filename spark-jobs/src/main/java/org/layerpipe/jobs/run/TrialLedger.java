@@ -300,16 +300,9 @@ public final class TrialLedger {
 
     /**
      * The run a task attempt logs to, or the result an earlier attempt already left (see the
-     * class's rules). Blocks while a retry waits for the server.
-     */
-    public static Claim claim(TrialTask task, Tracker tracker, int attempt) {
-        return claim(task, tracker, attempt, false);
-    }
-
-    /**
-     * {@link #claim(TrialTask, Tracker, int)} for a trial that may have an epoch checkpoint
-     * ({@code resumable}): a run an earlier attempt started and did not end is then kept, and the
-     * trial resumes in it.
+     * class's rules). Blocks while a retry waits for the server. {@code resumable}: the trial has an
+     * epoch checkpoint, so a run an earlier attempt started and did not end is kept, and the trial
+     * resumes in it.
      */
     public static Claim claim(TrialTask task, Tracker tracker, int attempt, boolean resumable) {
         // A first attempt logs to the run its driver just queued; a journal that holds an earlier

@@ -18,7 +18,6 @@ import org.apache.spark.resource.ResourceInformation;
 import org.layerpipe.core.nd4j.Nd4jBackend;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.partition.PartitionSpec;
-import org.layerpipe.core.train.CheckpointException;
 import org.layerpipe.core.train.Checkpoints;
 import org.layerpipe.core.train.DataSummary;
 import org.layerpipe.core.train.EpochMetrics;
@@ -92,7 +91,8 @@ public final class TrialRunner {
         TrialConfig config = TrialConfig.fromParams(task.params());
         Configuration hadoop = new Configuration();
         // (a forced re-run's driver deleted the finished trial's checkpoints before queuing it)
-        TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt, hasCheckpoint(config, task.trialId(), hadoop));
+        TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt,
+                Checkpoints.lastEpoch(config.checkpoint().dir(), task.trialId(), hadoop) > 0);
         if (claim instanceof TrialLedger.Finished earlier) {
             LOG.log(System.Logger.Level.INFO, () -> "trial " + task.trialIndex() + " already finished in run " + earlier.run().runId()
                     + " by an earlier attempt: its rows are rebuilt from the run, nothing is trained");
@@ -193,18 +193,6 @@ public final class TrialRunner {
                 result.status() == TrialStatus.FINISHED ? RunStatus.FINISHED : RunStatus.FAILED));
 
         return new TrialOutcome(ResultRows.trial(rc, config, result), ResultRows.epochs(rc, config, result));
-    }
-
-    /** Whether the trial has a checkpoint folder to resume from (an unreadable one is the trainer's to report). */
-    private static boolean hasCheckpoint(TrialConfig config, String trialId, Configuration hadoop) {
-        if (!config.checkpoint().enabled()) {
-            return false;
-        }
-        try (Checkpoints c = Checkpoints.open(config.checkpoint().dir(), trialId, hadoop)) {
-            return !c.epochs().isEmpty();
-        } catch (CheckpointException unreadable) {
-            return false;
-        }
     }
 
     /** One call of the final bookkeeping: a refusal is a warning, not a failed task. */
