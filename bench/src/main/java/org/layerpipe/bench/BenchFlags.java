@@ -14,15 +14,19 @@ import java.util.Locale;
  * @param rounds timed rounds per measurement, or 0 for the model's default
  * @param batch  minibatch size for every model, or 0 for the model's default
  * @param json   file to write the figures to as JSON, or {@code null} for none
+ * @param planCheck {@code --plan-check}: measure the planner's predictions against the executor instead
  * @param help   {@code --help} was given: print {@link #USAGE} and do nothing else
  */
-public record BenchFlags(List<String> models, double scale, int rounds, int batch, String json, boolean help) {
+public record BenchFlags(List<String> models, double scale, int rounds, int batch, String json, boolean planCheck, boolean help) {
 
     /** Models measured when {@code --models} is not given: ResNet-18 is left out, it takes minutes per step here. */
     public static final List<String> DEFAULT_MODELS = List.of("mlp", "wide-mlp", "cnn");
 
+    /** Models {@code --plan-check} measures when {@code --models} is not given. */
+    public static final List<String> PLAN_CHECK_MODELS = List.of("mlp", "cnn");
+
     public static final String USAGE = """
-            usage: layerpipe bench [--models mlp,wide-mlp,cnn] [--scale 1.0] [--rounds R] [--batch N] [--json FILE]
+            usage: layerpipe bench [--models mlp,wide-mlp,cnn] [--scale 1.0] [--rounds R] [--batch N] [--json FILE] [--plan-check]
 
             Pipelined training (LayerPipe2 schedule) against plain Deeplearning4j, each measurement in a JVM of its own.
               --models LIST   comma-separated, from mlp, wide-mlp, cnn, resnet18 [default mlp,wide-mlp,cnn]
@@ -33,6 +37,9 @@ public record BenchFlags(List<String> models, double scale, int rounds, int batc
                               STASH round by round [default 2; resnet18 1]
               --batch N       minibatch size for every model [default 64; resnet18 128]
               --json FILE     also write the figures as JSON to FILE
+              --plan-check    instead: run LayerPipe2, 1F1B and GPipe (4 microbatches) at M=2 on the executor and
+                              compare each with the planner's prediction from profiled block costs
+                              [models default mlp,cnn]
               --help          print this and exit
             Flags are written --name value or --name=value.
             """;
@@ -59,7 +66,8 @@ public record BenchFlags(List<String> models, double scale, int rounds, int batc
      * @throws UsageException for an unknown flag, a missing or bad value, or a bare argument
      */
     public static BenchFlags parse(String[] args) {
-        List<String> models = DEFAULT_MODELS;
+        List<String> models = null;
+        boolean planCheck = false;
         double scale = 1.0;
         int rounds = 0;
         int batch = 0;
@@ -69,6 +77,10 @@ public record BenchFlags(List<String> models, double scale, int rounds, int batc
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--plan-check")) {
+                planCheck = true;
                 continue;
             }
             if (!arg.startsWith("--")) {
@@ -82,7 +94,7 @@ public record BenchFlags(List<String> models, double scale, int rounds, int batc
                 name = name.substring(0, eq);
             }
             if (!VALUE_FLAGS.contains(name)) {
-                throw new UsageException("unknown flag --" + name + ": use --models, --scale, --rounds, --batch, --json or --help");
+                throw new UsageException("unknown flag --" + name + ": use --models, --scale, --rounds, --batch, --json, --plan-check or --help");
             }
             if (value == null) {
                 if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
@@ -98,7 +110,10 @@ public record BenchFlags(List<String> models, double scale, int rounds, int batc
                 default -> json = nonEmpty(name, value);
             }
         }
-        return new BenchFlags(models, scale, rounds, batch, json, help);
+        if (models == null) {
+            models = planCheck ? PLAN_CHECK_MODELS : DEFAULT_MODELS;
+        }
+        return new BenchFlags(models, scale, rounds, batch, json, planCheck, help);
     }
 
     private static List<String> models(String value) {

@@ -25,8 +25,11 @@ public enum BenchModel {
      * engine on the oneDNN build; the DL4J-layer engine took about 80 s): few steps, one round, and block times profiled at batch 16,
      * since the profiler runs every block seven times (at batch 128 that would take some nine minutes). MAC
      * estimates are no substitute: their split [7,8] kept stage 1 busy 29 % of a short run.
+     * Twelve steps, not four: a round's wall time includes the pipeline's fill and drain (one
+     * stage idles for about one stage time at each end), which in four steps of two stages cost
+     * M = 2 some 10 % against M = 1 that a long run does not pay.
      */
-    RESNET18("resnet18", 128, 4, 1, 1, Data.SYNTHETIC_CIFAR, 16);
+    RESNET18("resnet18", 128, 12, 1, 1, Data.SYNTHETIC_CIFAR, 16);
 
     /** Where the minibatches come from. */
     public enum Data {

@@ -20,6 +20,7 @@ import org.layerpipe.core.partition.BalancedPartitioner;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.text.Table;
+import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.weights.WeightMemory;
 import org.layerpipe.core.weights.WeightMode;
 
@@ -80,6 +81,9 @@ public final class Benchmark {
             return 2;
         }
         int cores = Runtime.getRuntime().availableProcessors();
+        if (flags.planCheck()) {
+            return planCheck(flags, cores, out);
+        }
         out.printf(Locale.ROOT, "LayerPipe2 benchmark: %d cores, float, LayerPipe2 schedule; Fashion-MNIST for mlp, wide-mlp and cnn,"
                 + " synthetic CIFAR-shaped data for resnet18%n%n", cores);
         List<ModelResult> results = new ArrayList<>();
@@ -109,6 +113,58 @@ public final class Benchmark {
             doc.put("schedule", "layerpipe2");
             doc.put("dtype", "float");
             doc.put("models", results.stream().map(ModelResult::json).toList());
+            Files.writeString(Path.of(flags.json()), BenchJson.write(doc), StandardCharsets.UTF_8);
+            out.println();
+            out.println("wrote " + flags.json());
+        }
+        return 0;
+    }
+
+    /** Microbatches per minibatch of GPipe in {@code --plan-check}. */
+    static final int PLAN_CHECK_MICROBATCHES = 4;
+
+    /**
+     * {@code --plan-check}: per model, one JVM runs LayerPipe2, 1F1B and GPipe at M = 2 on one
+     * partition (round by round, alternating), then profiles the blocks and prints what the
+     * planner predicts for each run; one table compares them.
+     */
+    private static int planCheck(BenchFlags flags, int cores, PrintStream out) throws IOException, InterruptedException {
+        out.printf(Locale.ROOT, "Planner check: %d cores, float, M=2 (one thread per stage), LATEST weights; GPipe with %d microbatches%n%n",
+                cores, PLAN_CHECK_MICROBATCHES);
+        List<PlanCheck> checks = new ArrayList<>();
+        for (String name : flags.models()) {
+            BenchModel model = BenchModel.of(name);
+            int batch = flags.batch() > 0 ? flags.batch() : model.batch();
+            if (batch % PLAN_CHECK_MICROBATCHES != 0) {
+                throw new IllegalArgumentException("--plan-check splits each minibatch into " + PLAN_CHECK_MICROBATCHES
+                        + " microbatches for GPipe, but the batch of " + model.label() + " is " + batch + ": use a multiple of 4");
+            }
+            int steps = model.steps(flags.scale());
+            // three rounds at least: the schedules take turns, and the best of each counts
+            int rounds = flags.rounds() > 0 ? flags.rounds() : Math.max(3, model.defaultRounds());
+            out.printf(Locale.ROOT, "measuring %s (batch %d, %d steps per round, %d rounds):", model.label(), batch, steps, rounds);
+            List<String> common = List.of(model.label(), String.valueOf(batch), String.valueOf(steps),
+                    String.valueOf(model.warmup(steps)), String.valueOf(rounds));
+            Map<String, Measurement> m = child(out, "M=2", Math.max(1, cores / 2), Measure.PLAN_CHECK, common,
+                    String.valueOf(PLAN_CHECK_MICROBATCHES));
+            out.println();
+            for (ScheduleKind kind : Measure.PLAN_CHECKED) {
+                String label = TrialConfig.label(kind);
+                checks.add(new PlanCheck(model.label(), label, m.get(label), m.get(label + "-" + Measure.PREDICTED)));
+            }
+        }
+        out.println();
+        out.println("Measured on the concurrent executor against the planner's prediction for the same run (samples/s, best round;"
+                + " prediction: the schedule simulated on block costs profiled in the same JVM, fill and drain included):");
+        Table table = new Table(PlanCheck.header());
+        checks.forEach(c -> table.row(c.row()));
+        out.print(table.markdown());
+        if (flags.json() != null) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("cores", cores);
+            doc.put("dtype", "float");
+            doc.put("gpipe_microbatches", PLAN_CHECK_MICROBATCHES);
+            doc.put("plan_check", checks.stream().map(PlanCheck::json).toList());
             Files.writeString(Path.of(flags.json()), BenchJson.write(doc), StandardCharsets.UTF_8);
             out.println();
             out.println("wrote " + flags.json());

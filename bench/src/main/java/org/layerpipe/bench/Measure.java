@@ -2,6 +2,7 @@ package org.layerpipe.bench;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,11 +38,14 @@ import org.layerpipe.core.plan.Simulator;
 import org.layerpipe.core.plan.StageCosts;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
+import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.weights.EmaRule;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * One measurement, in a JVM of its own so that thread settings (environment variables) are
@@ -53,7 +57,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *       times the pipelined executor (LayerPipe2 schedule) for each weight mode in the
  *       comma-separated {@code weights} ({@code latest}, {@code ema} = pipeline-aware EMA,
  *       {@code stash}), all on one partition, round by round in alternating order, so that
- *       the modes share the machine's ups and downs and their ratio is fair.
+ *       the modes share the machine's ups and downs and their ratio is fair;
+ *   <li>{@code Measure plan-check <model> <batch> <steps> <warmup> <rounds> <microbatches>} times
+ *       LayerPipe2, async 1F1B and GPipe ({@code microbatches} per minibatch) at M = 2 with LATEST
+ *       weights the same way, then prints the planner's prediction of each run from block costs
+ *       profiled in this JVM ({@code bench --plan-check}).
  * </ul>
  * Every round starts with a garbage-collected {@link NativeMemory} reading and ends with
  * another; the best round's time counts, the last round's memory growth is reported (by then
@@ -100,39 +108,69 @@ public final class Measure {
             System.out.println(dl4j(spec, init, data, batch, steps, warmup, rounds).line());
             return;
         }
-        int stages = Integer.parseInt(args[6]);
-        List<WeightSettings> modes = new ArrayList<>();
-        for (String w : args[7].split(",")) {
-            modes.add(weights(w));
-        }
+        int stages = what.equals(PLAN_CHECK) ? 2 : Integer.parseInt(args[6]);
         int profileBatch = model.profileBatch(batch);
         Partition partition = stages == 1 ? Partition.of(spec.numBlocks())
                 : BalancedPartitioner.partition(BlockProfiler.profile(spec, profileBatch, DataType.FLOAT, SEED), stages);
-        for (Measurement m : pipeline(spec, partition, init, data, batch, steps, warmup, rounds, modes)) {
+        List<Variant> variants = new ArrayList<>();
+        if (what.equals(PLAN_CHECK)) {
+            int micro = Integer.parseInt(args[6]);
+            for (ScheduleKind kind : PLAN_CHECKED) {
+                variants.add(new Variant(TrialConfig.label(kind), kind, kind.microbatched() ? micro : 1, WeightSettings.latest()));
+            }
+        } else {
+            for (String w : args[7].split(",")) {
+                WeightSettings weights = weights(w);
+                variants.add(new Variant(weights.label(), ScheduleKind.LAYERPIPE2, 1, weights));
+            }
+        }
+        for (Measurement m : pipeline(spec, partition, init, data, batch, steps, warmup, rounds, variants)) {
             System.out.println(m.line());
         }
         if (stages > 1) {
-            // profiled again now that the JIT has compiled the engine: the costs a long run sees
-            double[] warm = BlockProfiler.profile(spec, profileBatch, DataType.FLOAT, SEED);
-            System.out.println(prediction(spec, partition, warm, profileBatch, batch, steps).line());
+            // profiled now that the JIT has compiled the engine: the costs a long run sees; at each unit size the variants use
+            Map<Integer, BlockCosts> costs = new HashMap<>();
+            for (Variant v : what.equals(PLAN_CHECK) ? variants : variants.subList(0, 1)) {
+                int unit = Math.min(batch / v.microbatches(), profileBatch);
+                BlockCosts c = costs.computeIfAbsent(unit, u -> BlockProfiler.costs(spec, u, DataType.FLOAT, SEED));
+                String label = what.equals(PLAN_CHECK) ? v.label() + "-" + PREDICTED : PREDICTED;
+                System.out.println(prediction(label, spec, partition, c, v.kind(), v.microbatches(), batch, steps).line());
+            }
         }
+    }
+
+    /** The child mode that measures the planner against the executor: {@code Measure plan-check <model> <batch> <steps> <warmup> <rounds> <microbatches>}. */
+    static final String PLAN_CHECK = "plan-check";
+
+    /** The schedules {@link #PLAN_CHECK} runs and predicts: the asynchronous pair and GPipe. */
+    static final List<ScheduleKind> PLAN_CHECKED = List.of(ScheduleKind.LAYERPIPE2, ScheduleKind.ONE_F_ONE_B, ScheduleKind.GPIPE);
+
+    /** One contender of a pipeline measurement: a schedule (with its microbatches per minibatch) and a weight mode. */
+    record Variant(String label, ScheduleKind kind, int microbatches, WeightSettings weights) {
     }
 
     /** The weights label of the planner's prediction among a child's measurements. */
     static final String PREDICTED = "predicted";
 
     /**
-     * What {@code bin/layerpipe plan} predicts for this run: the LayerPipe2 schedule simulated on
-     * the blocks' profiled costs (forward + backward per minibatch at {@code profileBatch}, scaled
-     * to {@code batch} and split 1 : 2, as {@code plan --costs measured} does), no transfer cost (the
-     * stages share memory) and the planner's update estimate.
+     * What {@code bin/layerpipe plan} predicts for this run: {@code kind} simulated on the blocks' profiled
+     * costs for as many minibatches as the run timed — fill and drain included, as the measured wall
+     * time includes them — with no transfer cost (the stages share memory). {@code costs} were profiled
+     * at the unit size ({@code batch / microbatches}, capped at the model's profile batch).
      */
-    static Measurement prediction(ModelSpec spec, Partition partition, double[] profiled, int profileBatch, int batch, int steps) {
-        StageCosts costs = StageCosts.of(spec, partition, BlockCosts.profiled(profiled, profileBatch), batch, 4);
-        Simulation sim = Simulator.run(Schedule.generate(ScheduleKind.LAYERPIPE2, partition.numStages(), Math.max(steps, 4), 1), costs,
+    static Measurement prediction(String label, ModelSpec spec, Partition partition, BlockCosts costs, ScheduleKind kind, int microbatches,
+                                  int batch, int steps) {
+        StageCosts stageCosts = StageCosts.of(spec, partition, costs, batch / microbatches, 4);
+        Simulation sim = Simulator.run(Schedule.generate(kind, partition.numStages(), steps * microbatches, microbatches), stageCosts,
                 Link.NONE);
-        double seconds = sim.secondsPerMinibatch();
-        return new Measurement(PREDICTED, batch / seconds, seconds * 1000, Double.NaN, "-", partition.toString(), Double.NaN,
+        double seconds = sim.makespan() / steps;
+        StringJoiner busy = new StringJoiner(",");
+        double efficiency = 0;
+        for (double b : sim.busy()) {
+            efficiency = Math.max(efficiency, b / sim.makespan());
+            busy.add(String.format(Locale.ROOT, "%.2f", b / sim.makespan()));
+        }
+        return new Measurement(label, batch / seconds, seconds * 1000, efficiency, busy.toString(), partition.toString(), Double.NaN,
                 Double.NaN, Double.NaN, Double.NaN);
     }
 
@@ -170,33 +208,24 @@ public final class Measure {
     }
 
     private static List<Measurement> pipeline(ModelSpec spec, Partition partition, List<INDArray> init, List<INDArray[]> data,
-                                              int batch, int steps, int warmup, int rounds, List<WeightSettings> modes) {
+                                              int batch, int steps, int warmup, int rounds, List<Variant> variants) {
         int stages = partition.numStages();
-        int[] delays = ScheduleKind.LAYERPIPE2.stageDelays(partition);
-        Schedule warm = Schedule.generate(ScheduleKind.LAYERPIPE2, stages, warmup, 1);
-        Schedule timed = Schedule.generate(ScheduleKind.LAYERPIPE2, stages, steps, 1);
-        UnitSource<INDArray> units = new UnitSource<>() {
-            @Override
-            public INDArray input(int unit) {
-                return data.get(unit % data.size())[0];
-            }
-
-            @Override
-            public INDArray labels(int unit) {
-                return data.get(unit % data.size())[1];
-            }
-        };
-        Map<WeightSettings, List<Round>> done = new LinkedHashMap<>();
-        modes.forEach(w -> done.put(w, new ArrayList<>()));
+        Map<Variant, List<Round>> done = new LinkedHashMap<>();
+        variants.forEach(v -> done.put(v, new ArrayList<>()));
         for (int r = 0; r < rounds; r++) {
-            List<WeightSettings> order = new ArrayList<>(modes);
+            List<Variant> order = new ArrayList<>(variants);
             if (r % 2 == 1) {
-                Collections.reverse(order); // LATEST, EMA, STASH, then STASH, EMA, LATEST: no mode always runs first
+                Collections.reverse(order); // LATEST, EMA, STASH, then STASH, EMA, LATEST: none always runs first
             }
-            for (WeightSettings w : order) {
+            for (Variant v : order) {
+                int m = v.microbatches();
+                UnitSource<INDArray> units = units(data, m);
+                Schedule warm = Schedule.generate(v.kind(), stages, warmup * m, m);
+                Schedule timed = Schedule.generate(v.kind(), stages, steps * m, m);
                 // A fresh pipeline per round, closed before the next: only one holds its activations at a time,
                 // which matters for ResNet-18 (several GB each at batch 128).
-                try (Nd4jPipeline pipeline = Nd4jPipeline.build(spec, partition, init, delays, w, SgdSettings.PLAIN, DataType.FLOAT)) {
+                try (Nd4jPipeline pipeline = Nd4jPipeline.build(spec, partition, init, v.kind().stageDelays(partition), v.weights(),
+                        SgdSettings.PLAIN, DataType.FLOAT)) {
                     List<HeapMeteredStage<INDArray>> metered = pipeline.stages().stream().map(HeapMeteredStage<INDArray>::new).toList();
                     long warmStart = System.nanoTime();
                     do {
@@ -210,13 +239,39 @@ public final class Measure {
                     for (HeapMeteredStage<INDArray> s : metered) {
                         heap += s.allocatedBytes() < 0 ? Double.NaN : s.allocatedBytes();
                     }
-                    done.get(w).add(new Round(run.wallNanos(), run, before, after, steps, heap / steps));
+                    done.get(v).add(new Round(run.wallNanos(), run, before, after, steps, heap / steps));
                 }
             }
         }
         List<Measurement> out = new ArrayList<>();
-        done.forEach((w, list) -> out.add(measurement(w.label(), list, batch, steps, partition.toString())));
+        done.forEach((v, list) -> out.add(measurement(v.label(), list, batch, steps, partition.toString())));
         return out;
+    }
+
+    /**
+     * The units of a run over {@code data}'s minibatches in turn: the minibatches themselves, or
+     * each split into {@code m} microbatches (copies made once, so that timing reads no views).
+     */
+    static UnitSource<INDArray> units(List<INDArray[]> data, int m) {
+        List<INDArray[]> split = new ArrayList<>();
+        for (INDArray[] d : data) {
+            long size = d[0].size(0) / m;
+            for (int i = 0; i < m; i++) {
+                INDArrayIndex rows = NDArrayIndex.interval(i * size, (i + 1) * size);
+                split.add(m == 1 ? d : new INDArray[] {d[0].get(rows).dup(), d[1].get(rows).dup()});
+            }
+        }
+        return new UnitSource<>() {
+            @Override
+            public INDArray input(int unit) {
+                return split.get(unit % split.size())[0];
+            }
+
+            @Override
+            public INDArray labels(int unit) {
+                return split.get(unit % split.size())[1];
+            }
+        };
     }
 
     /** The best round's speed and the last round's memory growth. */

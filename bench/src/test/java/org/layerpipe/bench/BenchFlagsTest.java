@@ -23,7 +23,16 @@ class BenchFlagsTest {
         assertEquals(0, f.rounds());
         assertEquals(0, f.batch());
         assertNull(f.json());
+        assertFalse(f.planCheck());
         assertFalse(f.help());
+    }
+
+    @Test
+    void planCheckDefaultsToTheMlpAndTheCnnUnlessModelsAreGiven() {
+        BenchFlags check = BenchFlags.parse(new String[] {"--plan-check"});
+        assertTrue(check.planCheck());
+        assertEquals(List.of("mlp", "cnn"), check.models());
+        assertEquals(List.of("wide-mlp"), BenchFlags.parse(new String[] {"--models", "wide-mlp", "--plan-check"}).models());
     }
 
     @Test
@@ -46,7 +55,7 @@ class BenchFlagsTest {
 
     @Test
     void usageErrorsAreOneSentenceNamingTheFlag() {
-        assertEquals("unknown flag --steps: use --models, --scale, --rounds, --batch, --json or --help", message("--steps", "10"));
+        assertEquals("unknown flag --steps: use --models, --scale, --rounds, --batch, --json, --plan-check or --help", message("--steps", "10"));
         assertEquals("flag --scale needs a value, e.g. --scale 0.5", message("--scale"));
         assertEquals("flag --models needs a value, e.g. --models mlp,cnn", message("--models", "--scale", "1"));
         assertEquals("--scale must be a number > 0, got 'fast'", message("--scale=fast"));
@@ -81,7 +90,7 @@ class BenchFlagsTest {
         PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         assertEquals(2, Benchmark.run(new String[] {"--steps", "10"}, o, e));
-        assertEquals("error: unknown flag --steps: use --models, --scale, --rounds, --batch, --json or --help\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("error: unknown flag --steps: use --models, --scale, --rounds, --batch, --json, --plan-check or --help\n", err.toString(StandardCharsets.UTF_8));
         assertEquals("", out.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, Benchmark.run(new String[] {"--json", "/no/such/folder/bench.json"}, o, e));

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -152,9 +153,10 @@ public final class PlanCommand {
     }
 
     static void plan(Request r, PrintStream out) throws IOException {
-        BlockCosts blockCosts = r.measured()
-                ? BlockCosts.profiled(BlockProfiler.profile(r.model(), r.batchSize(), DataType.FLOAT, 1), r.batchSize())
-                : BlockCosts.estimated(r.model(), r.deviceTflops());
+        BlockCosts estimated = BlockCosts.estimated(r.model(), r.deviceTflops());
+        // measured costs are profiled at the size of the schedule's unit: a microbatch costs more than its share of a
+        // minibatch (every op has its fixed cost), which scaling the minibatch's profile down would hide
+        Map<Integer, BlockCosts> profiled = new HashMap<>();
         out.printf(Locale.ROOT, "%s on %d devices, batch %d, %s block costs%s, link %.0f Gbit/s + %.0f µs%n%n", r.model().name(),
                 r.devices(), r.batchSize(), r.measured() ? "measured (this machine)" : "estimated",
                 r.measured() ? "" : String.format(Locale.ROOT, " (%.1f TFLOP/s per device)", r.deviceTflops()),
@@ -165,6 +167,10 @@ public final class PlanCommand {
         for (ScheduleKind kind : r.schedules()) {
             PartitionSearch.Plan plan;
             try {
+                int unit = kind.microbatched() ? r.batchSize() / r.microbatches() : r.batchSize();
+                BlockCosts blockCosts = r.measured()
+                        ? profiled.computeIfAbsent(unit, u -> BlockProfiler.costs(r.model(), u, DataType.FLOAT, 1))
+                        : estimated;
                 plan = PartitionSearch.best(r.model(), kind, r.devices(), r.microbatches(), r.batchSize(), blockCosts, r.link());
             } catch (IllegalArgumentException e) {
                 // a schedule this setup cannot run (interleaved 1F1B's rules): say why, plan the others

@@ -8,52 +8,115 @@ import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.optim.SgdSettings;
+import org.layerpipe.core.plan.BlockCosts;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Measures what each block costs a stage per minibatch on this device: forward and backward,
- * each block run alone as a one-block stage on random data of the trial's batch size. The median of a few runs after
- * warm-up feeds {@code balanced:M}.
+ * Measures what each block costs a stage on this device: forward, backward and weight update,
+ * each block run alone as a one-block stage on random data of the trial's batch size. Medians of
+ * timed runs after warm-up feed {@code balanced:M} and the planner's measured costs.
  */
 public final class BlockProfiler {
 
-    private static final int WARMUP = 2;
+    /** Untimed runs per block: the first allocate the stage's buffers. */
+    private static final int WARMUP = 3;
+    /** Timed runs per block, at least. */
     private static final int RUNS = 5;
+    /**
+     * Timed runs go on until they took this long: a small block (an MLP's loss, ~50 µs) needs
+     * hundreds of runs for a median that the scheduler's noise does not move; a ResNet block
+     * takes it in its five.
+     */
+    private static final long MIN_TIMED_NANOS = 50_000_000L;
 
     private BlockProfiler() {
     }
 
-    /** Seconds per minibatch for each block of {@code model}. */
+    /** Seconds per minibatch (forward + backward) for each block of {@code model}: what {@code balanced:M} balances. */
     public static double[] profile(ModelSpec model, int batchSize, DataType dtype, long seed) {
+        BlockCosts c = costs(model, batchSize, dtype, seed);
+        double[] out = new double[c.numBlocks()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = c.total(k) * batchSize;
+        }
+        return out;
+    }
+
+    /**
+     * Each block's forward, backward and update, measured at {@code batchSize} and expressed per
+     * example (per update for the update). The blocks up to the first one with weights are also
+     * timed at the head of a first stage, where no input gradient is computed.
+     */
+    public static BlockCosts costs(ModelSpec model, int batchSize, DataType dtype, long seed) {
         List<Shape> shapes = model.shapes();
         List<INDArray> init = Nd4jLayers.initialParameters(model, dtype, seed);
-        double[] costs = new double[model.numBlocks()];
+        long[] params = model.parameterCounts();
+        int n = model.numBlocks();
+        double[] forward = new double[n];
+        double[] backward = new double[n];
+        double[] backwardAtStart = new double[n];
+        double[] update = new double[n];
         Random random = new Random(seed);
-        for (int b = 0; b < model.numBlocks(); b++) {
-            Block block = model.block(b);
-            Shape in = shapes.get(b);
-            INDArray x = randn(in, batchSize, dtype, random);
-            Nd4jStage stage = new Nd4jStage(1, List.of(block), List.of(in), List.of(init.get(b)),
-                    WeightSettings.latest(), 0, SgdSettings.PLAIN, dtype);
-            boolean last = block instanceof Block.SoftmaxLoss;
-            INDArray labels = last ? Nd4jUnits.oneHot(new int[batchSize], 0, batchSize, ((Shape.Flat) in).features(), dtype) : null;
-            INDArray grad = last ? null : randn(block.outputShape(in), batchSize, dtype, random);
-            double[] times = new double[RUNS];
-            for (int r = 0; r < WARMUP + RUNS; r++) {
-                long t0 = System.nanoTime();
-                stage.forward(r, x, labels);
-                stage.backward(r, grad);
-                if (r >= WARMUP) {
-                    times[r - WARMUP] = (System.nanoTime() - t0) / 1e9;
+        boolean head = true;
+        for (int b = 0; b < n; b++) {
+            double[] inner = time(1, model.block(b), shapes.get(b), init.get(b), batchSize, dtype, random);
+            forward[b] = inner[0] / batchSize;
+            backward[b] = inner[1] / batchSize;
+            update[b] = inner[2];
+            backwardAtStart[b] = head ? time(0, model.block(b), shapes.get(b), init.get(b), batchSize, dtype, random)[1] / batchSize
+                    : backward[b];
+            head &= params[b] == 0;
+        }
+        return new BlockCosts(forward, backward, backwardAtStart, update);
+    }
+
+    /** Median seconds of forward, backward and update of {@code block} alone as stage {@code index}. */
+    private static double[] time(int index, Block block, Shape in, INDArray params, int batchSize, DataType dtype, Random random) {
+        INDArray x = randn(in, batchSize, dtype, random);
+        Nd4jStage stage = new Nd4jStage(index, List.of(block), List.of(in), List.of(params),
+                WeightSettings.latest(), 0, SgdSettings.PLAIN, dtype);
+        boolean last = block instanceof Block.SoftmaxLoss;
+        INDArray labels = last ? Nd4jUnits.oneHot(new int[batchSize], 0, batchSize, ((Shape.Flat) in).features(), dtype) : null;
+        INDArray grad = last ? null : randn(block.outputShape(in), batchSize, dtype, random);
+        for (int r = 0; r < WARMUP; r++) {
+            stage.forward(r, x, labels);
+            stage.backward(r, grad);
+            stage.update(0);
+        }
+        double[][] times = new double[3][RUNS];
+        int runs = 0;
+        long timed = 0;
+        while (runs < RUNS || timed < MIN_TIMED_NANOS) {
+            int unit = WARMUP + runs;
+            long t0 = System.nanoTime();
+            stage.forward(unit, x, labels);
+            long t1 = System.nanoTime();
+            stage.backward(unit, grad);
+            long t2 = System.nanoTime();
+            // learning rate 0: the weights stay those of the seed, the work is the same
+            stage.update(0);
+            long t3 = System.nanoTime();
+            if (runs == times[0].length) {
+                for (int i = 0; i < 3; i++) {
+                    times[i] = Arrays.copyOf(times[i], 2 * runs);
                 }
             }
-            Arrays.sort(times);
-            costs[b] = times[RUNS / 2];
+            times[0][runs] = (t1 - t0) / 1e9;
+            times[1][runs] = (t2 - t1) / 1e9;
+            times[2][runs] = (t3 - t2) / 1e9;
+            timed += t3 - t0;
+            runs++;
         }
-        return costs;
+        double[] medians = new double[3];
+        for (int i = 0; i < 3; i++) {
+            double[] t = Arrays.copyOf(times[i], runs);
+            Arrays.sort(t);
+            medians[i] = t[runs / 2];
+        }
+        return medians;
     }
 
     private static INDArray randn(Shape shape, int batch, DataType dtype, Random random) {

@@ -6,20 +6,33 @@ import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 
 /**
- * What each block of a model costs per example: forward and backward seconds. The planner sums
- * them into {@link StageCosts} for a partition.
+ * What each block of a model costs: forward and backward seconds per example, and seconds per
+ * weight update. The planner sums them into {@link StageCosts} for a partition.
  *
- * @param forward  seconds per example, per block
- * @param backward seconds per example, per block
+ * @param forward         seconds per example, per block
+ * @param backward        seconds per example, per block, with the gradient with respect to the block's input
+ * @param backwardAtStart seconds per example, per block, when nothing before the block needs its input
+ *                        gradient — the head of the first stage, up to its first block with weights (an MLP's
+ *                        first dense layer computes only its weight gradient there)
+ * @param update          seconds per weight update, per block, or {@code null} when unknown: then the planner
+ *                        estimates ~1 ns per parameter (an SGD step reads and writes a few vectors of the weights)
  */
-public record BlockCosts(double[] forward, double[] backward) {
+public record BlockCosts(double[] forward, double[] backward, double[] backwardAtStart, double[] update) {
 
     public BlockCosts {
-        if (forward.length != backward.length) {
+        if (forward.length != backward.length || backwardAtStart.length != backward.length
+                || (update != null && update.length != backward.length)) {
             throw new IllegalArgumentException("block costs need a forward and a backward time for every block");
         }
         forward = forward.clone();
         backward = backward.clone();
+        backwardAtStart = backwardAtStart.clone();
+        update = update == null ? null : update.clone();
+    }
+
+    /** Forward and backward only: the same backward anywhere, the update estimated from the parameter count. */
+    public BlockCosts(double[] forward, double[] backward) {
+        this(forward, backward, backward, null);
     }
 
     public int numBlocks() {
@@ -44,20 +57,6 @@ public record BlockCosts(double[] forward, double[] backward) {
         for (int k = 0; k < macs.length; k++) {
             double work = Math.max(macs[k], shapes.get(k + 1).size());
             f[k] = 2 * work / (tflops * 1e12);
-            b[k] = 2 * f[k];
-        }
-        return new BlockCosts(f, b);
-    }
-
-    /**
-     * From the block profiler's seconds per minibatch of {@code batch} examples (forward and
-     * backward timed together), split 1 : 2 as {@link #estimated} splits them.
-     */
-    public static BlockCosts profiled(double[] secondsPerMinibatch, int batch) {
-        double[] f = new double[secondsPerMinibatch.length];
-        double[] b = new double[secondsPerMinibatch.length];
-        for (int k = 0; k < f.length; k++) {
-            f[k] = secondsPerMinibatch[k] / batch / 3;
             b[k] = 2 * f[k];
         }
         return new BlockCosts(f, b);

@@ -82,7 +82,7 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
      * Sums per-block costs over the stages of {@code partition}, for units of {@code unitExamples}
      * examples (the batch size; batch / microbatches for GPipe).
      *
-     * @param blocks        seconds per example and block
+     * @param blocks        seconds per example and block (per update for the update)
      * @param bytesPerValue 4 for float, 8 for double
      */
     public static StageCosts of(ModelSpec model, Partition partition, BlockCosts blocks,
@@ -101,18 +101,25 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
         long[] params = new long[p];
         long[] blockParams = model.parameterCounts();
         java.util.List<Shape> shapes = model.shapes();
+        // the first stage's head, up to and including its first block with weights, needs no input gradient
+        int head = 0;
+        while (head < blockParams.length - 1 && blockParams[head] == 0) {
+            head++;
+        }
         for (int s = 0; s < p; s++) {
             for (int k = partition.firstBlock(s); k < partition.endBlock(s); k++) {
+                double backward = (s == 0 && k <= head ? blocks.backwardAtStart()[k] : blocks.backward()[k]) * unitExamples;
                 f[s] += blocks.forward()[k] * unitExamples;
-                b[s] += blocks.backward()[k] * unitExamples;
-                // a block with weights spends about half its backward on their gradient (one product each)
-                w[s] += blockParams[k] > 0 ? blocks.backward()[k] * unitExamples / 2 : 0;
+                b[s] += backward;
+                // a block with weights spends about half its backward on their gradient (one product each);
+                // at the head of the first stage that gradient is all it computes
+                w[s] += blockParams[k] > 0 ? (s == 0 && k <= head ? backward : backward / 2) : 0;
                 params[s] += blockParams[k];
                 act[s] += shapes.get(k).size() * unitExamples * bytesPerValue;
+                // without a measured update: an SGD step reads and writes a few vectors of the weights, ~1 ns per parameter here
+                u[s] += blocks.update() == null ? blockParams[k] * 1e-9 : blocks.update()[k];
             }
             out[s] = shapes.get(partition.endBlock(s)).size() * unitExamples * bytesPerValue;
-            // an SGD step reads and writes a few vectors of the stage's weights: ~1 ns per parameter here
-            u[s] = params[s] * 1e-9;
         }
         return new StageCosts(f, b, u, out, act, params, w);
     }
