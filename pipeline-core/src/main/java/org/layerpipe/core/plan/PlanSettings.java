@@ -39,16 +39,16 @@ public record PlanSettings(boolean enabled, Costs costs, double deviceTflops, do
 
     public PlanSettings {
         if (costs == null) {
-            throw new IllegalArgumentException("plan costs are missing: use estimated or measured");
+            throw new IllegalArgumentException("plan.costs is missing: use estimated or measured");
         }
         if (!(deviceTflops > 0) || Double.isInfinite(deviceTflops)) {
-            throw new IllegalArgumentException("device TFLOP/s must be a number > 0, got " + deviceTflops);
+            throw new IllegalArgumentException("plan.device_tflops must be a number > 0 (TFLOP/s per device), got " + deviceTflops);
         }
         if (!(linkGbps > 0) || Double.isInfinite(linkGbps)) {
-            throw new IllegalArgumentException("link bandwidth must be a number > 0 Gbit/s, got " + linkGbps);
+            throw new IllegalArgumentException("plan.link_gbps must be a number > 0 (Gbit/s), got " + linkGbps);
         }
         if (!(linkLatencyUs >= 0) || Double.isInfinite(linkLatencyUs)) {
-            throw new IllegalArgumentException("link latency must be a number >= 0 µs, got " + linkLatencyUs);
+            throw new IllegalArgumentException("plan.link_latency_us must be a number >= 0 (µs), got " + linkLatencyUs);
         }
     }
 

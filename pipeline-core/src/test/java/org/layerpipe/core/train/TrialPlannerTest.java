@@ -120,7 +120,7 @@ class TrialPlannerTest {
                 assertThrows(IllegalArgumentException.class, () -> planned(Map.of("plan.costs", "guessed"))).getMessage());
         assertEquals("setting 'plan': expected true or false, got 'maybe'",
                 assertThrows(IllegalArgumentException.class, () -> planned(Map.of("plan", "maybe"))).getMessage());
-        assertEquals("link bandwidth must be a number > 0 Gbit/s, got 0.0",
+        assertEquals("plan.link_gbps must be a number > 0 (Gbit/s), got 0.0",
                 assertThrows(IllegalArgumentException.class, () -> planned(Map.of("plan.link_gbps", "0"))).getMessage());
     }
 }

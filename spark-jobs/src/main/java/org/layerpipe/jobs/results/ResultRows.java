@@ -18,7 +18,13 @@ public final class ResultRows {
     public record Context(String sweepName, String sweepId, int trialIndex, String runId, String runName) {
     }
 
+    /** The row of a trained trial (its {@code predicted_*} columns null). */
     public static TrialRow trial(Context ctx, TrialConfig config, TrialResult result) {
+        return trial(ctx, config, result, null);
+    }
+
+    /** The row of a trial; {@code plan} holds a planned trial's predictions (null for a trained trial, or a plan that failed). */
+    public static TrialRow trial(Context ctx, TrialConfig config, TrialResult result, PlanFigures plan) {
         List<EpochMetrics> epochs = result.epochs();
         EpochMetrics last = result.last();
         double best = Double.NaN;
@@ -50,7 +56,18 @@ public final class ResultRows {
                 last == null ? Double.NaN : last.testLoss(), last == null ? Double.NaN : last.testAccuracy(), best,
                 n == 0 ? Double.NaN : throughput / n, wall, n == 0 ? Double.NaN : efficiency / n, history, activations,
                 last == null ? Double.NaN : last.reconstructionError(),
-                env.getOrDefault("host", ""), env.getOrDefault("device", ""));
+                env.getOrDefault("host", ""), env.getOrDefault("device", ""),
+                config.plan().enabled(), config.plan().enabled() ? config.plan().costs().label() : null,
+                config.plan().enabled() ? config.plan().deviceTflops() : null, config.plan().enabled() ? config.plan().linkGbps() : null,
+                config.plan().enabled() ? config.plan().linkLatencyUs() : null,
+                plan == null ? null : plan.devices(), plan == null ? null : plan.secondsPerMinibatch(),
+                plan == null ? null : plan.samplesPerSecond(), plan == null ? null : plan.bubble(),
+                plan == null ? null : plan.makespanSeconds(), plan == null ? null : plan.criticalPathEvents(),
+                plan == null ? null : plan.peakActivationBytes(), plan == null ? null : plan.weightBytes(),
+                plan == null ? null : plan.historyBytesStash(), plan == null ? null : plan.historyBytesEma(),
+                plan == null ? null : plan.deviceActivationBytes(), plan == null ? null : plan.deviceBusy(),
+                plan == null ? null : plan.stageStaleness(), plan == null ? null : plan.stageWeightBytes(),
+                plan == null ? null : plan.stageHistoryBytesStash(), plan == null ? null : plan.stageHistoryBytesEma());
     }
 
     public static List<EpochRow> epochs(Context ctx, TrialConfig config, TrialResult result) {

@@ -89,6 +89,9 @@ public final class TrialRunner {
     /** {@link #run(TrialTask, Tracker, int, List)} sampling the system metrics every {@code systemInterval}. */
     static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus, Duration systemInterval) {
         TrialConfig config = TrialConfig.fromParams(task.params());
+        if (config.plan().enabled()) {
+            return PlannedTrial.run(task, config, tracker, attempt, gpus);
+        }
         Configuration hadoop = new Configuration();
         // (a forced re-run's driver deleted the finished trial's checkpoints before queuing it)
         TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt,
