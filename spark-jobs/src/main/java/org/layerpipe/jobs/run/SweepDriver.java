@@ -142,6 +142,7 @@ public final class SweepDriver {
         int skipped = 0;
         int diverged = 0;
         int stopped = 0;
+        int planned = 0;
         for (Trial t : trials) {
             String runName = SweepExpander.runName(t);
             Map<String, String> params = t.config().plan().enabled() ? t.config().toParams() : withCheckpoints(t.config().toParams());
@@ -157,6 +158,7 @@ public final class SweepDriver {
             if (decision instanceof TrialLedger.Done d) {
                 done.add(TrialLedger.rows(d.run(), tracker, spec.name(), sweepId, t.index()));
                 skipped++;
+                planned += TrialStatus.PLANNED.name().equals(d.run().tags().get(RunNaming.TAG_STATUS)) ? 1 : 0;
                 if (TrialLedger.rank(d.run()) == 1) {
                     boolean halted = TrialStatus.STOPPED.name().equals(d.run().tags().get(RunNaming.TAG_STATUS));
                     diverged += halted ? 0 : 1;
@@ -177,8 +179,9 @@ public final class SweepDriver {
                     options.journalWait(), t.varied(), source, run.replaces()));
         }
         if (skipped > 0) {
-            out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged%s): skipped (use --force to re-run them)%n",
-                    skipped, skipped - diverged - stopped, diverged, stopped == 0 ? "" : ", " + stopped + " stopped early");
+            out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged%s%s): skipped (use --force to re-run them)%n",
+                    skipped, skipped - diverged - stopped - planned, diverged, stopped == 0 ? "" : ", " + stopped + " stopped early",
+                    planned == 0 ? "" : ", " + planned + " planned");
         }
         done.addAll(spec.earlyStopping() == null ? runPending(spec, pending, ledger) : runHalving(spec, trials.get(0).config().epochs(), pending, ledger));
         done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
