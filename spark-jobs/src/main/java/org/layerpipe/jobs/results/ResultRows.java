@@ -3,7 +3,9 @@ package org.layerpipe.jobs.results;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import org.layerpipe.core.plan.PlanSettings;
 import org.layerpipe.core.train.EpochMetrics;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
@@ -44,6 +46,7 @@ public final class ResultRows {
         int n = epochs.size();
         Map<String, String> p = config.toParams();
         Map<String, String> env = result.provenance().environment();
+        PlanSettings settings = config.plan().enabled() ? config.plan() : null; // a trained trial's plan columns are null
         return new TrialRow(ctx.sweepName(), ctx.sweepId(), ctx.trialIndex(), config.configHash(), ctx.runId(), ctx.runName(),
                 result.status().name(), result.message(),
                 p.get("model"), p.get("data"), p.get("partition"), result.partition(), stages(result.partition()),
@@ -57,17 +60,15 @@ public final class ResultRows {
                 n == 0 ? Double.NaN : throughput / n, wall, n == 0 ? Double.NaN : efficiency / n, history, activations,
                 last == null ? Double.NaN : last.reconstructionError(),
                 env.getOrDefault("host", ""), env.getOrDefault("device", ""),
-                config.plan().enabled(), config.plan().enabled() ? config.plan().costs().label() : null,
-                config.plan().enabled() ? config.plan().deviceTflops() : null, config.plan().enabled() ? config.plan().linkGbps() : null,
-                config.plan().enabled() ? config.plan().linkLatencyUs() : null,
-                plan == null ? null : plan.devices(), plan == null ? null : plan.secondsPerMinibatch(),
-                plan == null ? null : plan.samplesPerSecond(), plan == null ? null : plan.bubble(),
-                plan == null ? null : plan.makespanSeconds(), plan == null ? null : plan.criticalPathEvents(),
-                plan == null ? null : plan.peakActivationBytes(), plan == null ? null : plan.weightBytes(),
-                plan == null ? null : plan.historyBytesStash(), plan == null ? null : plan.historyBytesEma(),
-                plan == null ? null : plan.deviceActivationBytes(), plan == null ? null : plan.deviceBusy(),
-                plan == null ? null : plan.stageStaleness(), plan == null ? null : plan.stageWeightBytes(),
-                plan == null ? null : plan.stageHistoryBytesStash(), plan == null ? null : plan.stageHistoryBytesEma());
+                config.plan().enabled(), orNull(settings, s -> s.costs().label()), orNull(settings, PlanSettings::deviceTflops),
+                orNull(settings, PlanSettings::linkGbps), orNull(settings, PlanSettings::linkLatencyUs),
+                orNull(plan, PlanFigures::devices), orNull(plan, PlanFigures::secondsPerMinibatch),
+                orNull(plan, PlanFigures::samplesPerSecond), orNull(plan, PlanFigures::bubble), orNull(plan, PlanFigures::makespanSeconds),
+                orNull(plan, PlanFigures::criticalPathEvents), orNull(plan, PlanFigures::peakActivationBytes),
+                orNull(plan, PlanFigures::weightBytes), orNull(plan, PlanFigures::historyBytesStash), orNull(plan, PlanFigures::historyBytesEma),
+                orNull(plan, PlanFigures::deviceActivationBytes), orNull(plan, PlanFigures::deviceBusy),
+                orNull(plan, PlanFigures::stageStaleness), orNull(plan, PlanFigures::stageWeightBytes),
+                orNull(plan, PlanFigures::stageHistoryBytesStash), orNull(plan, PlanFigures::stageHistoryBytesEma));
     }
 
     public static List<EpochRow> epochs(Context ctx, TrialConfig config, TrialResult result) {
@@ -82,6 +83,11 @@ public final class ResultRows {
                     m.blockReconstructionError().clone()));
         }
         return rows;
+    }
+
+    /** {@code get} of {@code value}, or null without one: the columns of a planned trial, null for a trained one. */
+    private static <T, R> R orNull(T value, Function<T, R> get) {
+        return value == null ? null : get.apply(value);
     }
 
     /** Number of stages of a resolved partition text like {@code [2,2,1]}; 0 if it was never resolved. */

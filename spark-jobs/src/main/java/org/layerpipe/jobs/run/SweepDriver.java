@@ -145,7 +145,7 @@ public final class SweepDriver {
         int planned = 0;
         for (Trial t : trials) {
             String runName = SweepExpander.runName(t);
-            Map<String, String> params = t.config().plan().enabled() ? t.config().toParams() : withCheckpoints(t.config().toParams());
+            Map<String, String> params = withCheckpoints(t.config());
             TrialLedger.Decision decision = ledger.decide(t.trialId(), sweepId, options.force(), false);
             int checkpointed = 0;
             if (decision instanceof TrialLedger.Run forced && !forced.replaces().isEmpty()) {
@@ -188,9 +188,10 @@ public final class SweepDriver {
         return new Outcome(sweepId, experimentId, parentRunId, done, skipped);
     }
 
-    /** A trained trial's settings, with the sweep's default checkpoint folder when the sweep file sets none (a planned one writes none). */
-    private Map<String, String> withCheckpoints(Map<String, String> params) {
-        if (options.checkpointRoot() == null || !params.getOrDefault("checkpoint.dir", "").isBlank()) {
+    /** The trial's settings, with the sweep's default checkpoint folder when the sweep file sets none; a planned trial writes none. */
+    private Map<String, String> withCheckpoints(TrialConfig config) {
+        Map<String, String> params = config.toParams();
+        if (options.checkpointRoot() == null || config.plan().enabled() || !params.getOrDefault("checkpoint.dir", "").isBlank()) {
             return params;
         }
         Map<String, String> p = new LinkedHashMap<>(params);

@@ -48,7 +48,8 @@ import org.layerpipe.jobs.tracking.TrackingException;
  * before training — a run an earlier attempt finished is returned as it is, a run an earlier
  * attempt started (a crashed executor, a killed job) is replaced by a fresh one, so a trial never
  * has two live runs nor a run with two attempts' metrics. Logging goes through a
- * {@link JournalingTracker}: while the server is down, calls wait in a local journal.
+ * {@link JournalingTracker}: while the server is down, calls wait in a local journal. A trial with
+ * {@code plan: true} is simulated instead ({@link PlannedTrial}).
  */
 public final class TrialRunner {
 
