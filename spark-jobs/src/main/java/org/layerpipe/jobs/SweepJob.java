@@ -202,8 +202,10 @@ public final class SweepJob {
             System.out.println();
             System.out.print(table);
             long stopped = trials.stream().filter(t -> "STOPPED".equals(t.status())).count();
-            System.out.printf(Locale.ROOT, "%n%d of %d trials finished%s (%d skipped as already done); results in %s%n", finished,
-                    trials.size(), stopped == 0 ? "" : ", " + stopped + " stopped early", outcome.skipped(), output);
+            long planned = trials.stream().filter(t -> "PLANNED".equals(t.status())).count();
+            System.out.printf(Locale.ROOT, "%n%d of %d trials finished%s%s (%d skipped as already done); results in %s%n", finished,
+                    trials.size(), stopped == 0 ? "" : ", " + stopped + " stopped early",
+                    planned == 0 ? "" : ", " + planned + " planned (simulated, not trained)", outcome.skipped(), output);
             System.out.println(reportLine);
             String ui = args.trackingUri().replaceAll("/+$", "");
             System.out.println("MLflow UI: " + runsView(ui, outcome.experimentId()));

@@ -2,12 +2,15 @@ package org.layerpipe.core.cli;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.layerpipe.core.nd4j.Nd4jBackend;
+import org.layerpipe.core.plan.Prediction;
 import org.layerpipe.core.text.Table;
 import org.layerpipe.core.train.BackendUnavailableException;
 import org.layerpipe.core.train.EpochMetrics;
@@ -16,9 +19,11 @@ import org.layerpipe.core.train.Provenance;
 import org.layerpipe.core.train.TrainingBackend;
 import org.layerpipe.core.train.TrainingListener;
 import org.layerpipe.core.train.TrialConfig;
+import org.layerpipe.core.train.TrialPlanner;
 import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
 import org.layerpipe.core.weights.WeightMemory;
+import org.layerpipe.core.weights.WeightMode;
 
 /**
  * {@code layerpipe train}: one trial from flags, with a progress line while an epoch runs
@@ -68,6 +73,9 @@ public final class TrainCommand {
             err.println("error: " + e.getMessage());
             return 2;
         }
+        if (config.plan().enabled()) {
+            return plan(config, () -> backends.apply(devices), out, err);
+        }
         PipelineTrainer trainer;
         try {
             trainer = new PipelineTrainer(backends.apply(devices));
@@ -84,6 +92,28 @@ public final class TrainCommand {
         EpochMetrics last = result.last();
         out.printf(Locale.ROOT, "finished: test accuracy %.4f, %.0f samples/s, config %s%n",
                 last.testAccuracy(), last.samplesPerSecond(), result.provenance().configHash());
+        return 0;
+    }
+
+    /** {@code --plan true}: the trial simulated, as a sweep's planned trial is, in one paragraph; nothing is trained. */
+    private static int plan(TrialConfig config, Supplier<TrainingBackend> backend, PrintStream out, PrintStream err) {
+        Prediction p;
+        try {
+            p = TrialPlanner.plan(config, backend);
+        } catch (IllegalArgumentException | BackendUnavailableException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        out.printf(Locale.ROOT, "planned trial %s: %s on %d devices, partition %s, schedule %s, batch %d (%s costs, not trained)%n",
+                config.configHash(), config.model().name(), p.devices(), p.partition(), TrialConfig.label(config.schedule()),
+                config.batchSize(), config.plan().costs().label());
+        out.printf(Locale.ROOT, "%.3f ms/minibatch, %.0f samples/s, bubble %.1f%%, staleness %s, peak activations %s,"
+                        + " weight history LATEST %s / STASH %s / EMA %s%n",
+                p.secondsPerMinibatch() * 1e3, p.samplesPerSecond(), 100 * p.bubble(), Arrays.toString(p.stageStaleness()),
+                WeightMemory.human(Arrays.stream(p.deviceActivationBytes()).max().orElse(0)),
+                WeightMemory.human(Arrays.stream(p.stageHistoryBytes(WeightMode.LATEST)).sum()),
+                WeightMemory.human(Arrays.stream(p.stageHistoryBytes(WeightMode.STASH)).sum()),
+                WeightMemory.human(Arrays.stream(p.stageHistoryBytes(WeightMode.EMA)).sum()));
         return 0;
     }
 

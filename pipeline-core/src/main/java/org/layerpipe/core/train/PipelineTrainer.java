@@ -240,7 +240,8 @@ public final class PipelineTrainer {
         return new Provenance(config.configHash(), config.seed(), config.toParams(), env);
     }
 
-    private static String host() {
+    /** This machine's host name, as provenance names it ({@code unknown} when it has none). */
+    public static String host() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (Exception e) {

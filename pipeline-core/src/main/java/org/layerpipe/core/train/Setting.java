@@ -31,7 +31,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("data.test_limit", "0", "use only the first N test examples (0 = all)", true),
             new Setting("data.augment", "false", "random crop (padding 4) and horizontal flip, for CIFAR", true),
             new Setting("partition", "balanced:2", "stage sizes like [2,2,1], or balanced:M for M cost-balanced stages", true),
-            new Setting("schedule", "layerpipe2", "pipeline schedule: sequential, layerpipe2, 1f1b, gpipe, 1f1b-flush or zb-h1", true),
+            new Setting("schedule", "layerpipe2", "pipeline schedule: sequential, layerpipe2, 1f1b, gpipe, 1f1b-flush or zb-h1;"
+                    + " with plan: true also interleaved-1f1b", true),
             new Setting("microbatches", "1", "microbatches per minibatch (gpipe, 1f1b-flush and zb-h1)", true),
             new Setting("weights", "ema", "weights the backward uses: latest, stash or ema", true),
             new Setting("ema.rule", "pipeline-aware", "EMA rule: pipeline-aware, fixed or weight-average", true),
@@ -53,7 +54,14 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             new Setting("checkpoint.dir", "", "folder (any Hadoop path) for epoch checkpoints, one subfolder per trial id; a re-run"
                     + " with the same folder resumes from the last one; empty = none (not part of the trial id)", false),
             new Setting("checkpoint.every", "1", "write a checkpoint after every N-th epoch and after the last", false),
-            new Setting("checkpoint.keep", "2", "checkpoints kept per trial, newest first; older ones are deleted", false));
+            new Setting("checkpoint.keep", "2", "checkpoints kept per trial, newest first; older ones are deleted", false),
+            new Setting("plan", "false", "simulate the trial with the planner (layerpipe plan's cost model) instead of training it:"
+                    + " no data is read, nothing is trained; balanced:M means M devices and the best partition for the schedule", true),
+            new Setting("plan.costs", "estimated", "block costs of a planned trial: estimated (multiply-adds at plan.device_tflops)"
+                    + " or measured (each block profiled on the machine that plans it)", true),
+            new Setting("plan.device_tflops", "10", "sustained TFLOP/s of one device, for estimated plan costs", true),
+            new Setting("plan.link_gbps", "100", "bandwidth between neighbouring devices of a planned trial, Gbit/s", true),
+            new Setting("plan.link_latency_us", "10", "latency per transfer between devices of a planned trial, µs", true));
 
     /**
      * Names users reach for that are not our keys, each with the key it means; spelling slips are
@@ -71,7 +79,8 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             Map.entry("lr_scheduler", "lr_schedule"), Map.entry("pipeline", "schedule"), Map.entry("dtype", "precision"),
             Map.entry("num_threads", "threads"), Map.entry("mu", "momentum"), Map.entry("augmentation", "data.augment"),
             Map.entry("checkpoint_path", "checkpoint.dir"),
-            Map.entry("checkpoints", "checkpoint.dir"));
+            Map.entry("checkpoints", "checkpoint.dir"), Map.entry("simulate", "plan"), Map.entry("dry_run", "plan"), Map.entry("devices", "partition"),
+            Map.entry("tflops", "plan.device_tflops"), Map.entry("link_bandwidth", "plan.link_gbps"));
 
     /**
      * The setting with this key.

@@ -19,6 +19,7 @@ import org.layerpipe.core.data.DataConfig;
 import org.layerpipe.core.optim.LrSchedule;
 import org.layerpipe.core.optim.OptimizerConfig;
 import org.layerpipe.core.partition.PartitionSpec;
+import org.layerpipe.core.plan.PlanSettings;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.stage.ActivationPolicy;
 import org.layerpipe.core.weights.EmaRule;
@@ -32,13 +33,23 @@ import org.layerpipe.core.weights.WeightSettings;
  */
 public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec partition, ScheduleKind schedule,
                           int microbatches, WeightSettings weights, ActivationPolicy activations, OptimizerConfig optimizer,
-                          int batchSize, int epochs, long seed, Precision precision, int threads, CheckpointConfig checkpoint) {
+                          int batchSize, int epochs, long seed, Precision precision, int threads, CheckpointConfig checkpoint,
+                          PlanSettings plan) {
 
     /**
      * Provenance settings that were part of the id until the id was made canonical: they are still written
      * into the hashed text, always at their defaults, so that the ids of trials that left them there stay.
      */
     private static final Set<String> FORMERLY_IDENTITY = Set.of("data.path", "ema.shadow");
+
+    /**
+     * What a planned trial ({@code plan: true}) does not use: it reads no data and trains nothing, so
+     * only the model, the data set's input shape, partition, schedule, microbatches, batch size and
+     * the plan's cost settings decide what it predicts (the planner costs float32, whatever the precision).
+     */
+    private static final List<String> UNUSED_BY_PLAN = List.of("data.train_limit", "data.test_limit", "data.augment", "weights",
+            "ema.rule", "ema.beta", "activations", "lr", "lr_schedule", "lr_warmup", "momentum", "weight_decay", "epochs", "seed",
+            "precision");
 
     public TrialConfig {
         require(model != null, "model is missing");
@@ -49,9 +60,10 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         require(activations != null, "activations policy is missing");
         require(optimizer != null, "optimizer is missing");
         require(precision != null, "precision is missing");
-        require(!schedule.planOnly(), "the " + label(schedule) + " schedule puts several stages on one device, which the trainer"
-                + " (one thread per stage) has no use for: use it with `layerpipe plan`");
         require(checkpoint != null, "checkpoint settings are missing");
+        require(plan != null, "plan settings are missing");
+        require(!schedule.planOnly() || plan.enabled(), "the " + label(schedule) + " schedule puts several stages on one device,"
+                + " which the trainer (one thread per stage) has no use for: use it with `layerpipe plan` or plan: true");
         require(microbatches >= 1, "microbatches must be >= 1, got " + microbatches);
         require(microbatches == 1 || schedule.microbatched(),
                 "microbatches > 1 needs the gpipe, 1f1b-flush or zb-h1 schedule, got " + microbatches + " with " + label(schedule));
@@ -133,7 +145,10 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
                 r.get("precision", Precision::parse),
                 r.get("threads", Integer::parseInt),
                 new CheckpointConfig(p.get("checkpoint.dir"), r.get("checkpoint.every", Integer::parseInt),
-                        r.get("checkpoint.keep", Integer::parseInt))));
+                        r.get("checkpoint.keep", Integer::parseInt)),
+                new PlanSettings(r.get("plan", Reader::bool), r.get("plan.costs", PlanSettings.Costs::parse),
+                        r.get("plan.device_tflops", Double::parseDouble), r.get("plan.link_gbps", Double::parseDouble),
+                        r.get("plan.link_latency_us", Double::parseDouble))));
     }
 
     /** Every setting as canonical text, in {@link Setting#ALL} order. */
@@ -167,6 +182,11 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         p.put("checkpoint.dir", checkpoint.dir());
         p.put("checkpoint.every", String.valueOf(checkpoint.every()));
         p.put("checkpoint.keep", String.valueOf(checkpoint.keep()));
+        p.put("plan", String.valueOf(plan.enabled()));
+        p.put("plan.costs", plan.costs().label());
+        p.put("plan.device_tflops", String.valueOf(plan.deviceTflops()));
+        p.put("plan.link_gbps", String.valueOf(plan.linkGbps()));
+        p.put("plan.link_latency_us", String.valueOf(plan.linkLatencyUs()));
         return p;
     }
 
@@ -187,7 +207,10 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
      *   <li>{@code weights}, {@code ema.rule} and {@code ema.beta} when no stage is ever stale (SEQUENTIAL,
      *       GPIPE, 1F1B-flush, or one stage): every history then hands the backward the current weights;
      *   <li>{@code model.hidden} unless the model is the mlp;
-     *   <li>{@code microbatches} unless the schedule splits minibatches (GPIPE, 1F1B-flush; the others need it at 1).
+     *   <li>{@code microbatches} unless the schedule splits minibatches (GPIPE, 1F1B-flush; the others need it at 1);
+     *   <li>the {@code plan.*} cost settings unless {@code plan: true}, and {@code plan.device_tflops} unless the costs
+     *       are estimated; for a planned trial, everything about data, weights, optimisation and seed
+     *       ({@link #UNUSED_BY_PLAN}).
      * </ul>
      * Everything else changes the trained weights or what the trial measures (e.g. {@code activations}
      * and {@code data.test_limit}), and stays in the id.
@@ -216,6 +239,14 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         if (!schedule.microbatched()) {
             ignored.add("microbatches");
         }
+        if (plan.enabled()) {
+            ignored.addAll(UNUSED_BY_PLAN);
+        } else {
+            ignored.addAll(List.of("plan.costs", "plan.device_tflops", "plan.link_gbps", "plan.link_latency_us"));
+        }
+        if (plan.costs() != PlanSettings.Costs.ESTIMATED) {
+            ignored.add("plan.device_tflops");
+        }
         return Collections.unmodifiableSet(ignored);
     }
 
@@ -230,8 +261,10 @@ public record TrialConfig(ModelConfig model, DataConfig data, PartitionSpec part
         Set<String> ignored = ignoredSettings();
         for (Setting s : Setting.ALL) {
             // activations and lr_warmup came after the first sweeps ran: at their defaults they leave those trial ids as they were
+            // so did the plan settings: a trained trial's id never holds them
             boolean addedAtDefault = s.key().equals("activations") && activations == ActivationPolicy.STASH
-                    || s.key().equals("lr_warmup") && optimizer.warmupEpochs() == 0;
+                    || s.key().equals("lr_warmup") && optimizer.warmupEpochs() == 0
+                    || (s.key().equals("plan") || s.key().startsWith("plan.")) && !plan.enabled();
             if ((!s.identity() && !FORMERLY_IDENTITY.contains(s.key())) || addedAtDefault) {
                 continue;
             }

@@ -13,5 +13,10 @@ public enum TrialStatus {
      * (successive halving's rung), with a checkpoint there to go on from; or, at the end of a sweep,
      * left stopped because it ranked too low at its rung.
      */
-    STOPPED
+    STOPPED,
+    /**
+     * Simulated by the planner instead of trained ({@code plan: true}): its figures are predictions
+     * (time per minibatch, bubble, memory per stage), it has no epochs and no accuracy.
+     */
+    PLANNED
 }

@@ -72,6 +72,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void aPlannedTrialIsSimulatedWithoutABackendOrData() {
+        int code = TrainCommand.run(new String[] {"--plan", "true", "--model", "resnet18", "--data", "cifar100", "--partition", "balanced:8",
+                        "--schedule", "gpipe", "--microbatches", "4", "--batch-size", "128", "--data.path", "/nowhere"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), gpus -> {
+                    throw new AssertionError("estimated costs need no backend");
+                });
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+        assertTrue(printed.startsWith("planned trial ") && printed.contains(": resnet18 on 8 devices, partition [")
+                && printed.contains("schedule gpipe, batch 128 (estimated costs, not trained)"), printed);
+        assertTrue(printed.contains("staleness [0, 0, 0, 0, 0, 0, 0, 0]") && printed.contains("STASH 0 B"), printed);
+        assertEquals(2, run("--plan", "true", "--model", "resnet18", "--data", "cifar100", "--partition", "balanced:3",
+                "--schedule", "interleaved-1f1b", "--microbatches", "4"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).endsWith(
+                "error: interleaved 1F1B on 3 devices needs microbatches that are a multiple of 3, got 4\n"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void flagsAcceptDashesDotsAndUnderscores() {
         Flags.Parsed p = Flags.parse(new String[] {"--batch-size", "32", "--ema.rule=fixed", "--ema-beta", "0.5", "--data_train_limit", "9"},
                 java.util.List.of(), java.util.List.of());

@@ -69,7 +69,9 @@ class TrialConfigTest {
             assertEquals(base.configHash(), base.with(Map.of("weights", "stash")).configHash(), neverStale + ": no stage is stale");
             assertEquals(base.configHash(), base.with(Map.of("ema.rule", "fixed", "ema.beta", "0.5")).configHash(), neverStale.toString());
         }
-        Set<String> provenance = Set.of("data.path", "ema.shadow", "threads", "checkpoint.dir", "checkpoint.every", "checkpoint.keep");
+        // a trained trial uses none of the plan's cost settings
+        Set<String> provenance = Set.of("data.path", "ema.shadow", "threads", "checkpoint.dir", "checkpoint.every", "checkpoint.keep",
+                "plan.costs", "plan.device_tflops", "plan.link_gbps", "plan.link_latency_us");
         assertEquals(union(provenance, Set.of("ema.beta", "microbatches")), ema.ignoredSettings());
         assertEquals(union(provenance, Set.of("ema.rule", "ema.beta", "model.hidden", "microbatches")), cnn.with(Map.of("weights", "latest"))
                 .ignoredSettings());
@@ -121,7 +123,7 @@ class TrialConfigTest {
     @Test
     void theInterleavedScheduleIsRefusedForTrainingInOneSentenceAndZeroBubbleTrains() {
         assertEquals("the interleaved-1f1b schedule puts several stages on one device, which the trainer (one thread per stage) has"
-                        + " no use for: use it with `layerpipe plan`",
+                        + " no use for: use it with `layerpipe plan` or plan: true",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(Map.of("schedule", "interleaved-1f1b")))
                         .getMessage());
         assertEquals(4, TrialConfig.fromParams(Map.of("schedule", "zb-h1", "microbatches", "4")).microbatches());

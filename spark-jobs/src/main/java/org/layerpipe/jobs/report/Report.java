@@ -113,12 +113,18 @@ public record Report(String markdown, Map<String, byte[]> figures) {
         private final List<String> warnings = new ArrayList<>();
         private final Map<String, byte[]> figures = new LinkedHashMap<>();
         private final StringBuilder md = new StringBuilder();
+        /** Planned trials: predictions, not runs; the report compares trained trials only. */
+        private int planned;
 
         Builder(String source, List<TrialRow> trials, List<EpochRow> epochs) {
             this.source = source;
             // one row per trial id: an experiment exported from MLflow can hold the same trial in several sweeps
             Map<String, TrialRow> unique = new LinkedHashMap<>();
             for (TrialRow t : trials) {
+                if (t.planned()) {
+                    planned++;
+                    continue;
+                }
                 TrialRow seen = unique.get(t.trialId());
                 if (seen == null || !finished(seen) && finished(t)) {
                     unique.put(t.trialId(), t);
@@ -224,6 +230,10 @@ public record Report(String markdown, Map<String, byte[]> figures) {
                 md.append("Not counted (did not finish): ");
                 md.append(failed.stream().map(t -> t.runName() + " seed " + t.seed() + " (" + t.status() + ")")
                         .collect(Collectors.joining(", "))).append(".\n\n");
+            }
+            if (planned > 0) {
+                md.append(planned).append(" planned trial(s) (plan: true) are predictions, not runs, and are left out here: the")
+                        .append(" predicted_* columns of the trials table and the \"Pipeline cost\" note compare them.\n\n");
             }
             warnings.forEach(w -> md.append("Note: ").append(w).append(".\n\n"));
             if (variants.isEmpty()) {

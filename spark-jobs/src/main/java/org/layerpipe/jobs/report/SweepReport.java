@@ -16,11 +16,19 @@ public final class SweepReport {
     private SweepReport() {
     }
 
-    /** One row per trial: index, run name, status, final test accuracy, throughput, history memory. */
+    /**
+     * One row per trial: index, run name, status, final test accuracy, throughput, history memory; a planned
+     * trial shows its predicted throughput (marked {@code ~}) and STASH history.
+     */
     public static String table(List<TrialOutcome> outcomes) {
         Table table = new Table("#", "trial", "seed", "status", "test acc", "samples/s", "efficiency", "history", "recon err", "time s");
         for (TrialOutcome o : outcomes) {
             TrialRow t = o.trial();
+            if (t.planned() && t.predictedSamplesPerSecond() != null) {
+                table.row(String.valueOf(t.trialIndex()), t.runName(), "-", t.status(), "-", "~" + Report.f(t.predictedSamplesPerSecond(), 0),
+                        Report.f(1 - t.predictedBubble(), 2), mib(t.predictedHistoryBytesStash()), "-", "-");
+                continue;
+            }
             table.row(String.valueOf(t.trialIndex()), t.runName(), String.valueOf(t.seed()), t.status(), Report.f(t.finalTestAccuracy(), 4),
                     Report.f(t.samplesPerSecond(), 0), Report.f(t.pipelineEfficiency(), 2), mib(t.historyBytes()),
                     Report.f(t.reconstructionError(), 4), Report.f(t.totalWallSeconds(), 1));

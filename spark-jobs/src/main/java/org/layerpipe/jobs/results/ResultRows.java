@@ -3,7 +3,9 @@ package org.layerpipe.jobs.results;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import org.layerpipe.core.plan.PlanSettings;
 import org.layerpipe.core.train.EpochMetrics;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
@@ -18,7 +20,13 @@ public final class ResultRows {
     public record Context(String sweepName, String sweepId, int trialIndex, String runId, String runName) {
     }
 
+    /** The row of a trained trial (its {@code predicted_*} columns null). */
     public static TrialRow trial(Context ctx, TrialConfig config, TrialResult result) {
+        return trial(ctx, config, result, null);
+    }
+
+    /** The row of a trial; {@code plan} holds a planned trial's predictions (null for a trained trial, or a plan that failed). */
+    public static TrialRow trial(Context ctx, TrialConfig config, TrialResult result, PlanFigures plan) {
         List<EpochMetrics> epochs = result.epochs();
         EpochMetrics last = result.last();
         double best = Double.NaN;
@@ -38,6 +46,7 @@ public final class ResultRows {
         int n = epochs.size();
         Map<String, String> p = config.toParams();
         Map<String, String> env = result.provenance().environment();
+        PlanSettings settings = config.plan().enabled() ? config.plan() : null; // a trained trial's plan columns are null
         return new TrialRow(ctx.sweepName(), ctx.sweepId(), ctx.trialIndex(), config.configHash(), ctx.runId(), ctx.runName(),
                 result.status().name(), result.message(),
                 p.get("model"), p.get("data"), p.get("partition"), result.partition(), stages(result.partition()),
@@ -50,7 +59,16 @@ public final class ResultRows {
                 last == null ? Double.NaN : last.testLoss(), last == null ? Double.NaN : last.testAccuracy(), best,
                 n == 0 ? Double.NaN : throughput / n, wall, n == 0 ? Double.NaN : efficiency / n, history, activations,
                 last == null ? Double.NaN : last.reconstructionError(),
-                env.getOrDefault("host", ""), env.getOrDefault("device", ""));
+                env.getOrDefault("host", ""), env.getOrDefault("device", ""),
+                config.plan().enabled(), orNull(settings, s -> s.costs().label()), orNull(settings, PlanSettings::deviceTflops),
+                orNull(settings, PlanSettings::linkGbps), orNull(settings, PlanSettings::linkLatencyUs),
+                orNull(plan, PlanFigures::devices), orNull(plan, PlanFigures::secondsPerMinibatch),
+                orNull(plan, PlanFigures::samplesPerSecond), orNull(plan, PlanFigures::bubble), orNull(plan, PlanFigures::makespanSeconds),
+                orNull(plan, PlanFigures::criticalPathEvents), orNull(plan, PlanFigures::peakActivationBytes),
+                orNull(plan, PlanFigures::weightBytes), orNull(plan, PlanFigures::historyBytesStash), orNull(plan, PlanFigures::historyBytesEma),
+                orNull(plan, PlanFigures::deviceActivationBytes), orNull(plan, PlanFigures::deviceBusy),
+                orNull(plan, PlanFigures::stageStaleness), orNull(plan, PlanFigures::stageWeightBytes),
+                orNull(plan, PlanFigures::stageHistoryBytesStash), orNull(plan, PlanFigures::stageHistoryBytesEma));
     }
 
     public static List<EpochRow> epochs(Context ctx, TrialConfig config, TrialResult result) {
@@ -65,6 +83,11 @@ public final class ResultRows {
                     m.blockReconstructionError().clone()));
         }
         return rows;
+    }
+
+    /** {@code get} of {@code value}, or null without one: the columns of a planned trial, null for a trained one. */
+    private static <T, R> R orNull(T value, Function<T, R> get) {
+        return value == null ? null : get.apply(value);
     }
 
     /** Number of stages of a resolved partition text like {@code [2,2,1]}; 0 if it was never resolved. */

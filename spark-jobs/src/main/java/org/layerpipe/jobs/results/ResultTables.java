@@ -54,7 +54,7 @@ public final class ResultTables {
 
     /**
      * Rows of a table as records, matched by column name; a column the table lacks (one written
-     * before the column existed) reads as NaN, 0, false, null or an empty array.
+     * before the column existed) reads as NaN, 0, false, null or an empty array (a boxed number: null).
      */
     static <R extends Record> List<R> read(SparkSession spark, String path, Class<R> type) {
         RecordComponent[] cs = type.getRecordComponents();
@@ -84,6 +84,12 @@ public final class ResultTables {
         boolean missing = i < 0 || row.isNullAt(i);
         if (t == String.class) {
             return missing ? null : row.getString(i);
+        } else if (t == Integer.class) {
+            return missing ? null : row.getInt(i);
+        } else if (t == Long.class) {
+            return missing ? null : row.getLong(i);
+        } else if (t == Double.class) {
+            return missing ? null : row.getDouble(i);
         } else if (t == int.class) {
             return missing ? 0 : row.getInt(i);
         } else if (t == long.class) {
@@ -138,11 +144,11 @@ public final class ResultTables {
     private static DataType sparkType(Class<?> t) {
         if (t == String.class) {
             return DataTypes.StringType;
-        } else if (t == int.class) {
+        } else if (t == int.class || t == Integer.class) {
             return DataTypes.IntegerType;
-        } else if (t == long.class) {
+        } else if (t == long.class || t == Long.class) {
             return DataTypes.LongType;
-        } else if (t == double.class) {
+        } else if (t == double.class || t == Double.class) {
             return DataTypes.DoubleType;
         } else if (t == boolean.class) {
             return DataTypes.BooleanType;

@@ -20,7 +20,7 @@ import org.layerpipe.jobs.tracking.TrackingException;
  * MLflow's tag limit, whole in the artifact {@value #SUMMARY_ARTIFACT}), the report's files, the counts as
  * tags, and the headline numbers as metrics ({@code best_test_accuracy} and
  * {@code mean_test_accuracy} over the finished trials' final test accuracy, {@code trials_finished},
- * {@code trials_failed}) so the runs table can sort and compare sweeps. The trials are done by
+ * {@code trials_failed}, {@code trials_stopped} and {@code trials_planned} when there are any) so the runs table can sort and compare sweeps. The trials are done by
  * then: a refused call is one warning line, not a failed job.
  */
 public final class ParentSummary {
@@ -42,6 +42,8 @@ public final class ParentSummary {
                 .map(TrialRow::finalTestAccuracy).filter(Double::isFinite).toList();
         long finished = trials.stream().filter(t -> "FINISHED".equals(t.status())).count();
         long stopped = trials.stream().filter(t -> "STOPPED".equals(t.status())).count(); // by successive halving: not failures
+        long planned = trials.stream().filter(t -> "PLANNED".equals(t.status())).count(); // simulated, not trained: not failures
+        long failed = trials.size() - finished - stopped - planned;
 
         call(warnings, "the summary artifact", () -> tracker.logArtifact(parentRunId, SUMMARY_ARTIFACT,
                 table.getBytes(StandardCharsets.UTF_8)));
@@ -50,9 +52,12 @@ public final class ParentSummary {
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(RunNaming.TAG_NOTE, MlflowLimits.cut("## " + sweepName + "\n\n" + table, MlflowLimits.TAG_VALUE, SUMMARY_ARTIFACT));
         tags.put("layerpipe.trials_finished", String.valueOf(finished));
-        tags.put("layerpipe.trials_failed", String.valueOf(trials.size() - finished - stopped));
+        tags.put("layerpipe.trials_failed", String.valueOf(failed));
         if (stopped > 0) {
             tags.put("layerpipe.trials_stopped", String.valueOf(stopped));
+        }
+        if (planned > 0) {
+            tags.put("layerpipe.trials_planned", String.valueOf(planned));
         }
         tags.put("layerpipe.results", output);
         call(warnings, "the summary tags", () -> tracker.setTags(parentRunId, tags));
@@ -64,9 +69,12 @@ public final class ParentSummary {
                     now, 0));
         }
         metrics.add(new Metric("trials_finished", finished, now, 0));
-        metrics.add(new Metric("trials_failed", trials.size() - finished - stopped, now, 0));
+        metrics.add(new Metric("trials_failed", failed, now, 0));
         if (stopped > 0) {
             metrics.add(new Metric("trials_stopped", stopped, now, 0));
+        }
+        if (planned > 0) {
+            metrics.add(new Metric("trials_planned", planned, now, 0));
         }
         call(warnings, "the summary metrics", () -> tracker.logMetrics(parentRunId, metrics));
         call(warnings, "the final status", () -> tracker.finishRun(parentRunId, RunStatus.FINISHED));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.layerpipe.core.train.DataSummary;
 import org.layerpipe.core.train.EpochMetrics;
+import org.layerpipe.jobs.results.PlanFigures;
 import org.layerpipe.jobs.tracking.DatasetInput;
 import org.layerpipe.jobs.tracking.Metric;
 
@@ -66,6 +67,31 @@ public final class RunNaming {
     public static final String STALENESS_MAX = "staleness.max.stage";
     /** Per stage, per epoch: the mean measured staleness, pipeline fill included ({@code staleness.mean.stage0}). */
     public static final String STALENESS_MEAN = "staleness.mean.stage";
+
+    /** {@code true} on the run of a planned trial ({@code plan: true}): simulated, not trained; its status tag is PLANNED. */
+    public static final String TAG_PLANNED = "layerpipe.planned";
+
+    /**
+     * A planned trial's scalar metrics (step 0), in {@link PlanFigures}' order: steady-state seconds per
+     * minibatch, samples/s, bubble, the simulated run's makespan, events on its critical path, devices,
+     * the largest device's peak activations, all stages' weight bytes and STASH, EMA and LATEST history bytes.
+     */
+    public static final List<String> PLAN_METRICS = List.of("predicted_seconds_per_minibatch", "predicted_samples_per_second",
+            "predicted_bubble", "predicted_makespan_seconds", "predicted_critical_path_events", "predicted_devices",
+            "predicted_peak_activation_bytes", "predicted_weight_bytes", "predicted_history_bytes_stash",
+            "predicted_history_bytes_ema", "predicted_history_bytes_latest");
+    /** Per device of a planned trial ({@code predicted_activation_bytes.device0}): peak activation bytes. */
+    public static final String PREDICTED_ACTIVATION = "predicted_activation_bytes.device";
+    /** Per device: share of the simulated run it computed. */
+    public static final String PREDICTED_BUSY = "predicted_busy.device";
+    /** Per stage ({@code predicted_staleness.stage0}): the schedule's delay. */
+    public static final String PREDICTED_STALENESS = "predicted_staleness.stage";
+    /** Per stage: bytes of its current weights. */
+    public static final String PREDICTED_WEIGHTS = "predicted_weight_bytes.stage";
+    /** Per stage: peak STASH history bytes. */
+    public static final String PREDICTED_STASH = "predicted_history_bytes_stash.stage";
+    /** Per stage: peak EMA history bytes. */
+    public static final String PREDICTED_EMA = "predicted_history_bytes_ema.stage";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -126,6 +152,49 @@ public final class RunNaming {
             add(out, BLOCK_RECONSTRUCTION + b, m.blockReconstructionError()[b], timestamp, m.epoch());
         }
         return out;
+    }
+
+    /** A planned trial's figures as metrics, step 0 (see {@link #PLAN_METRICS} and the per-device and per-stage keys). */
+    public static List<Metric> metrics(PlanFigures f, long timestamp) {
+        List<Metric> out = new ArrayList<>();
+        double[] scalars = {f.secondsPerMinibatch(), f.samplesPerSecond(), f.bubble(), f.makespanSeconds(), f.criticalPathEvents(),
+                f.devices(), f.peakActivationBytes(), f.weightBytes(), f.historyBytesStash(), f.historyBytesEma(), 0};
+        for (int i = 0; i < scalars.length; i++) {
+            add(out, PLAN_METRICS.get(i), scalars[i], timestamp, 0);
+        }
+        addAll(out, PREDICTED_ACTIVATION, f.deviceActivationBytes(), timestamp);
+        addAll(out, PREDICTED_BUSY, f.deviceBusy(), timestamp);
+        addAll(out, PREDICTED_STALENESS, f.stageStaleness(), timestamp);
+        addAll(out, PREDICTED_WEIGHTS, f.stageWeightBytes(), timestamp);
+        addAll(out, PREDICTED_STASH, f.stageHistoryBytesStash(), timestamp);
+        addAll(out, PREDICTED_EMA, f.stageHistoryBytesEma(), timestamp);
+        return out;
+    }
+
+    /** A planned trial's figures read back from its run's metrics (the inverse of {@link #metrics(PlanFigures, long)}). */
+    public static PlanFigures planFigures(Map<String, Double> latest) {
+        return new PlanFigures((int) Math.round(latest.getOrDefault("predicted_devices", 0.0)),
+                latest.getOrDefault("predicted_seconds_per_minibatch", Double.NaN),
+                latest.getOrDefault("predicted_samples_per_second", Double.NaN), latest.getOrDefault("predicted_bubble", Double.NaN),
+                latest.getOrDefault("predicted_makespan_seconds", Double.NaN),
+                (int) Math.round(latest.getOrDefault("predicted_critical_path_events", 0.0)),
+                array(latest, PREDICTED_ACTIVATION), array(latest, PREDICTED_BUSY), array(latest, PREDICTED_STALENESS),
+                array(latest, PREDICTED_WEIGHTS), array(latest, PREDICTED_STASH), array(latest, PREDICTED_EMA));
+    }
+
+    private static void addAll(List<Metric> out, String prefix, double[] values, long timestamp) {
+        for (int i = 0; i < values.length; i++) {
+            add(out, prefix + i, values[i], timestamp, 0);
+        }
+    }
+
+    /** {@code prefix0}, {@code prefix1}, … as long as the run has them. */
+    private static double[] array(Map<String, Double> latest, String prefix) {
+        List<Double> values = new ArrayList<>();
+        while (latest.containsKey(prefix + values.size())) {
+            values.add(latest.get(prefix + values.size()));
+        }
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /**

@@ -11,6 +11,7 @@ import org.layerpipe.core.train.Provenance;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
+import org.layerpipe.jobs.results.PlanFigures;
 import org.layerpipe.jobs.results.ResultRows;
 import org.layerpipe.jobs.tracking.Metric;
 import org.layerpipe.jobs.tracking.RunInfo;
@@ -95,7 +96,8 @@ public final class RunRows {
         TrialResult result = new TrialResult(status, tags.getOrDefault(RunNaming.TAG_FAILURE, ""), epochs,
                 tags.getOrDefault(RunNaming.TAG_PARTITION, config.partition().toString()),
                 new Provenance(config.configHash(), config.seed(), config.toParams(), env));
-        return new TrialOutcome(ResultRows.trial(ctx, config, result), ResultRows.epochs(ctx, config, result));
+        PlanFigures plan = status == TrialStatus.PLANNED ? RunNaming.planFigures(run.latestMetrics()) : null;
+        return new TrialOutcome(ResultRows.trial(ctx, config, result, plan), ResultRows.epochs(ctx, config, result));
     }
 
     private static double get(Map<String, Double> v, String key) {

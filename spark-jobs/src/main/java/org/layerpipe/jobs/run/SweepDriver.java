@@ -142,9 +142,10 @@ public final class SweepDriver {
         int skipped = 0;
         int diverged = 0;
         int stopped = 0;
+        int planned = 0;
         for (Trial t : trials) {
             String runName = SweepExpander.runName(t);
-            Map<String, String> params = withCheckpoints(t.config().toParams());
+            Map<String, String> params = withCheckpoints(t.config());
             TrialLedger.Decision decision = ledger.decide(t.trialId(), sweepId, options.force(), false);
             int checkpointed = 0;
             if (decision instanceof TrialLedger.Run forced && !forced.replaces().isEmpty()) {
@@ -157,6 +158,7 @@ public final class SweepDriver {
             if (decision instanceof TrialLedger.Done d) {
                 done.add(TrialLedger.rows(d.run(), tracker, spec.name(), sweepId, t.index()));
                 skipped++;
+                planned += TrialStatus.PLANNED.name().equals(d.run().tags().get(RunNaming.TAG_STATUS)) ? 1 : 0;
                 if (TrialLedger.rank(d.run()) == 1) {
                     boolean halted = TrialStatus.STOPPED.name().equals(d.run().tags().get(RunNaming.TAG_STATUS));
                     diverged += halted ? 0 : 1;
@@ -177,17 +179,19 @@ public final class SweepDriver {
                     options.journalWait(), t.varied(), source, run.replaces()));
         }
         if (skipped > 0) {
-            out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged%s): skipped (use --force to re-run them)%n",
-                    skipped, skipped - diverged - stopped, diverged, stopped == 0 ? "" : ", " + stopped + " stopped early");
+            out.printf(Locale.ROOT, "%d trial(s) already done in MLflow (%d finished, %d diverged%s%s): skipped (use --force to re-run them)%n",
+                    skipped, skipped - diverged - stopped - planned, diverged, stopped == 0 ? "" : ", " + stopped + " stopped early",
+                    planned == 0 ? "" : ", " + planned + " planned");
         }
         done.addAll(spec.earlyStopping() == null ? runPending(spec, pending, ledger) : runHalving(spec, trials.get(0).config().epochs(), pending, ledger));
         done.sort(Comparator.comparingInt(o -> o.trial().trialIndex()));
         return new Outcome(sweepId, experimentId, parentRunId, done, skipped);
     }
 
-    /** The trial's settings, with the sweep's default checkpoint folder when the sweep file sets none. */
-    private Map<String, String> withCheckpoints(Map<String, String> params) {
-        if (options.checkpointRoot() == null || !params.getOrDefault("checkpoint.dir", "").isBlank()) {
+    /** The trial's settings, with the sweep's default checkpoint folder when the sweep file sets none; a planned trial writes none. */
+    private Map<String, String> withCheckpoints(TrialConfig config) {
+        Map<String, String> params = config.toParams();
+        if (options.checkpointRoot() == null || config.plan().enabled() || !params.getOrDefault("checkpoint.dir", "").isBlank()) {
             return params;
         }
         Map<String, String> p = new LinkedHashMap<>(params);

@@ -31,13 +31,16 @@ final class SweepProgress {
         running--;
         finished++;
         seconds += elapsed;
-        boolean ok = "FINISHED".equals(o.trial().status());
+        boolean planned = "PLANNED".equals(o.trial().status());
+        boolean ok = planned || "FINISHED".equals(o.trial().status());
         if (!ok) {
             failed++;
         }
         double eta = (total - finished) * (seconds / finished) / slots;
-        String headline = ok
-                ? String.format(Locale.ROOT, "test acc %.4f, %.0f samples/s", o.trial().finalTestAccuracy(), o.trial().samplesPerSecond())
+        String headline = planned
+                ? String.format(Locale.ROOT, "predicted %.0f samples/s, bubble %.1f %%", o.trial().predictedSamplesPerSecond(),
+                        100 * o.trial().predictedBubble())
+                : ok ? String.format(Locale.ROOT, "test acc %.4f, %.0f samples/s", o.trial().finalTestAccuracy(), o.trial().samplesPerSecond())
                 : o.trial().message();
         out.printf(Locale.ROOT, "[%d/%d done, %d running, %d failed, ETA %s] trial %d %s: %s — %s (%.0f s)%n",
                 finished, total, running, failed, eta(eta), task.trialIndex(), task.runName(), o.trial().status(), headline, elapsed);

@@ -225,7 +225,10 @@ public final class TrialLedger {
         if (result.isPresent()) {
             RunInfo r = result.get();
             Double acc = r.latestMetrics().get("test_accuracy");
-            String text = rank(r) == 2 ? "finished" + (acc == null ? "" : String.format(Locale.ROOT, " (test accuracy %.4f)", acc))
+            String text = TrialStatus.PLANNED.name().equals(r.tags().get(RunNaming.TAG_STATUS))
+                    ? String.format(Locale.ROOT, "planned (predicted %.0f samples/s)", r.latestMetrics().getOrDefault("predicted_samples_per_second",
+                            Double.NaN))
+                    : rank(r) == 2 ? "finished" + (acc == null ? "" : String.format(Locale.ROOT, " (test accuracy %.4f)", acc))
                     : r.status() == RunStatus.KILLED ? "stopped by successive halving after epoch " + r.tags().getOrDefault(RunNaming.TAG_RUNG, "?")
                     : "diverged: " + r.tags().getOrDefault(RunNaming.TAG_FAILURE, "");
             return new State(text, r.runId(), true);

@@ -48,7 +48,8 @@ import org.layerpipe.jobs.tracking.TrackingException;
  * before training — a run an earlier attempt finished is returned as it is, a run an earlier
  * attempt started (a crashed executor, a killed job) is replaced by a fresh one, so a trial never
  * has two live runs nor a run with two attempts' metrics. Logging goes through a
- * {@link JournalingTracker}: while the server is down, calls wait in a local journal.
+ * {@link JournalingTracker}: while the server is down, calls wait in a local journal. A trial with
+ * {@code plan: true} is simulated instead ({@link PlannedTrial}).
  */
 public final class TrialRunner {
 
@@ -89,6 +90,9 @@ public final class TrialRunner {
     /** {@link #run(TrialTask, Tracker, int, List)} sampling the system metrics every {@code systemInterval}. */
     static TrialOutcome run(TrialTask task, Tracker tracker, int attempt, List<Integer> gpus, Duration systemInterval) {
         TrialConfig config = TrialConfig.fromParams(task.params());
+        if (config.plan().enabled()) {
+            return PlannedTrial.run(task, config, tracker, attempt, gpus);
+        }
         Configuration hadoop = new Configuration();
         // (a forced re-run's driver deleted the finished trial's checkpoints before queuing it)
         TrialLedger.Claim claim = TrialLedger.claim(task, tracker, attempt,

@@ -28,6 +28,10 @@ final class SettingText {
             probe.put("schedule", "gpipe");
             probe.put("batch_size", text);
         }
+        // interleaved-1f1b is a schedule of planned trials only: whether a trial is planned is checked with its other values
+        if (key.equals("schedule")) {
+            probe.put("plan", "true");
+        }
         probe.put(key, text);
         return TrialConfig.fromParams(probe).toParams().get(key);
     }

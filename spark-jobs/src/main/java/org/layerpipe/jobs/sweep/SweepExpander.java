@@ -30,6 +30,8 @@ public final class SweepExpander {
 
     /** Settings that change the model's blocks, and so whether a partition fits. */
     private static final Set<String> MODEL_KEYS = Set.of("model", "model.hidden", "data");
+    /** Settings besides the model's that decide whether a planned trial fits its devices. */
+    private static final Set<String> PLAN_FIT_KEYS = Set.of("partition", "schedule", "microbatches");
     /** Settings that {@code WeightSettings.label()} sums up in a run name. */
     private static final Set<String> WEIGHT_KEYS = Set.of("weights", "ema.rule", "ema.beta");
 
@@ -182,7 +184,9 @@ public final class SweepExpander {
         Optional<String> misfit = fits.computeIfAbsent(PartitionFit.key(config), k -> PartitionFit.problem(config));
         if (misfit.isPresent()) {
             int line = where.firstWritten("partition", "model", "model.hidden", "data");
-            boolean modelVaries = where.varied.keySet().stream().anyMatch(MODEL_KEYS::contains);
+            // a planned trial's fit depends on its schedule and microbatches too (interleaved 1F1B's rules)
+            boolean modelVaries = where.varied.keySet().stream()
+                    .anyMatch(k -> MODEL_KEYS.contains(k) || config.plan().enabled() && PLAN_FIT_KEYS.contains(k));
             throw where.error(line, modelVaries ? where.inTrial(misfit.get()) : misfit.get());
         }
         return new Trial(where.index, config.configHash(), config, where.varied);

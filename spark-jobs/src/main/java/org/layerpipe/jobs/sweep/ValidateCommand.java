@@ -60,6 +60,11 @@ public final class ValidateCommand {
             out.print(SweepExpander.table(trials));
             out.println();
             out.println(trials.size() == 1 ? "1 trial" : trials.size() + " trials");
+            long planned = trials.stream().filter(t -> t.config().plan().enabled()).count();
+            if (planned > 0) {
+                out.println((planned == trials.size() ? "all " + planned : planned + " of " + trials.size()) + " trial(s) will be simulated"
+                        + " by the planner (plan: true), not trained: no data is read, each logs its predicted time, bubble and memory");
+            }
             EarlyStopping rule = spec.earlyStopping();
             if (rule != null && !trials.isEmpty()) {
                 out.println("early stopping: successive halving by " + rule.metric() + " (" + (rule.maximise() ? "max" : "min")

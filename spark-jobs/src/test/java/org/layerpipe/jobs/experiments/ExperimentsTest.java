@@ -41,7 +41,8 @@ class ExperimentsTest {
             "warmup.yaml", 60,                          // 4 recipes x (sequential + 2 modes x 2 partitions) x 3 seeds
             "weight-modes-fashion-mnist.yaml", 66,      // (1 + 7 variants) x 3 partitions x 3 seeds, sequential at M = 2 only
             "resnet18-cifar100.yaml", 32,               // (1 + 5 variants) x 3 partitions x 2 seeds, sequential at M = 2 only
-            "partitions-resnet18.yaml", 32);            // (1 + 3 variants) x 5 partitions x 2 seeds, sequential once per seed
+            "partitions-resnet18.yaml", 32,             // (1 + 3 variants) x 5 partitions x 2 seeds, sequential once per seed
+            "plan-resnet18.yaml", 336);                 // planned: 14 device counts x 2 links x 12 (schedule, microbatches)
 
     static Stream<Path> studies() throws IOException {
         try (Stream<Path> files = Files.list(RepoFolder.find("experiments"))) {

@@ -21,10 +21,14 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.layerpipe.core.nd4j.Nd4jBackend;
+import org.layerpipe.core.plan.Prediction;
+import org.layerpipe.core.train.Provenance;
 import org.layerpipe.core.train.TrainingListener;
+import org.layerpipe.core.train.TrialPlanner;
 import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
 import org.layerpipe.jobs.results.EpochRow;
+import org.layerpipe.jobs.results.PlanFigures;
 import org.layerpipe.jobs.results.ResultRows;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.results.TrialRow;
@@ -44,6 +48,17 @@ class NotebookSqlTest {
     /** Shrinks the quickstart to seconds: same axes and partition, synthetic data, a tiny MLP. */
     private static final Map<String, String> TINY = Map.of("data", "synthetic", "model.hidden", "32,16",
             "data.train_limit", "512", "data.test_limit", "256", "batch_size", "32", "epochs", "2");
+
+    /** Planned trials at the sizes the planned-configuration paragraphs' forms default to (4 devices, a 100 Gbit/s link). */
+    private static final String PLANS = """
+            name: plans
+            base: {plan: true, model: resnet18, data: cifar100, batch_size: 128, plan.link_gbps: 100}
+            axes:
+              partition: [balanced:2, balanced:4]
+            zip:
+              - schedule:     [layerpipe2, 1f1b, gpipe, gpipe, 1f1b-flush, zb-h1, interleaved-1f1b]
+                microbatches: [1,          1,    4,     8,     4,          4,     8]
+            """;
 
     private SparkSession spark;
     private String results;
@@ -66,6 +81,17 @@ class NotebookSqlTest {
             trials.add(ResultRows.trial(ctx, t.config(), r));
             epochs.addAll(ResultRows.epochs(ctx, t.config(), r));
         }
+        // planned trials beside the trained ones, as a sweep with plan: true trials writes them: the "Pipeline cost"
+        // note's planned-configuration paragraphs read them, and every other paragraph must leave them out
+        List<TrialRow> written = new ArrayList<>(trials);
+        for (Trial t : SweepExpander.expand(SweepParser.parse("plans.yaml", PLANS))) {
+            Prediction p = TrialPlanner.plan(t.config(), () -> null);
+            ResultRows.Context ctx = new ResultRows.Context("plans", "notebook-sql-plans", t.index(), "plan-run-" + t.index(),
+                    SweepExpander.runName(t));
+            TrialResult r = new TrialResult(TrialStatus.PLANNED, "", List.of(), p.partition().toString(),
+                    new Provenance(t.trialId(), t.config().seed(), t.config().toParams(), Map.of()));
+            written.add(ResultRows.trial(ctx, t.config(), r, PlanFigures.of(p)));
+        }
         spark = SparkSession.builder()
                 .master("local[2]")
                 .appName("NotebookSqlTest")
@@ -79,7 +105,7 @@ class NotebookSqlTest {
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         results = dir.resolve("results").toString();
-        ResultTables.write(spark, trials, epochs, results);
+        ResultTables.write(spark, written, epochs, results);
     }
 
     @AfterAll
@@ -100,6 +126,18 @@ class NotebookSqlTest {
         Set<String> measured = new TreeSet<>(spark.sql("SELECT DISTINCT weights_label FROM parquet.`" + results + "/epochs`"
                 + " WHERE NOT isnan(stage_reconstruction_error[0])").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
         assertEquals(true, measured.contains("ema-pa"), "stages with a measured reconstruction error: " + measured);
+    }
+
+    @Test
+    void plannedRowsHoldTheirPredictionsAndTrainedRowsNone() {
+        List<Row> planned = spark.sql("SELECT count(*), count(predicted_samples_per_second), min(size(predicted_device_activation_bytes)),"
+                + " count(DISTINCT schedule) FROM parquet.`" + results + "/trials` WHERE planned AND status = 'PLANNED'").collectAsList();
+        assertEquals(List.of(14L, 14L, 2, 6L), List.of(planned.get(0).get(0), planned.get(0).get(1), planned.get(0).get(2),
+                planned.get(0).get(3)));
+        List<Row> trained = spark.sql("SELECT count(*), count(predicted_samples_per_second), count(plan_costs), count(devices)"
+                + " FROM parquet.`" + results + "/trials` WHERE NOT planned").collectAsList();
+        assertEquals(List.of(4L, 0L, 0L, 0L), List.of(trained.get(0).get(0), trained.get(0).get(1), trained.get(0).get(2),
+                trained.get(0).get(3)));
     }
 
     @TestFactory

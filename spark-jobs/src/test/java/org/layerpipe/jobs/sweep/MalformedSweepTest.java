@@ -28,7 +28,7 @@ class MalformedSweepTest {
     private static final String KNOWN_SETTINGS = "known settings are model, model.hidden, data, data.path, "
             + "data.train_limit, data.test_limit, data.augment, partition, schedule, microbatches, weights, ema.rule, "
             + "ema.beta, ema.shadow, activations, lr, lr_schedule, lr_warmup, momentum, weight_decay, batch_size, epochs, seed, precision, threads, "
-            + "checkpoint.dir, checkpoint.every, checkpoint.keep";
+            + "checkpoint.dir, checkpoint.every, checkpoint.keep, plan, plan.costs, plan.device_tflops, plan.link_gbps, plan.link_latency_us";
 
     static Stream<Arguments> malformed() {
         return Stream.of(
@@ -268,6 +268,54 @@ class MalformedSweepTest {
                         base:
                           model: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL ["http://localhost/"]]]]
                         """, "bad.yaml:3: tag !!javax.script.ScriptEngineManager is not allowed: sweep files hold plain values only, remove the tag"),
+                bad("plan: not a boolean", """
+                        name: x
+                        base:
+                          plan: perhaps
+                        """, "bad.yaml:3: setting 'plan': expected true or false, got 'perhaps'"),
+                bad("plan costs: unknown", """
+                        name: x
+                        base: {plan: true}
+                        axes:
+                          plan.costs: [estimated, guessed]
+                        """, "bad.yaml:4: setting 'plan.costs': unknown costs 'guessed': use estimated or measured"),
+                bad("plan link bandwidth: zero", """
+                        name: x
+                        base:
+                          plan: true
+                          plan.link_gbps: 0
+                        """, "bad.yaml:4: plan.link_gbps must be a number > 0 (Gbit/s), got 0.0"),
+                bad("plan device TFLOP/s: not a number", """
+                        name: x
+                        base:
+                          plan: true
+                          plan.device_tflops: fast
+                        """, "bad.yaml:4: setting 'plan.device_tflops': 'fast' is not a valid number"),
+                bad("plan: more devices than blocks", """
+                        name: x
+                        base: {plan: true, model: resnet18, data: cifar100}
+                        axes:
+                          partition: [balanced:8, balanced:16]
+                        """, "bad.yaml:4: trial 1 (partition=balanced:16): 16 devices for 15 blocks: a device needs at least one block"),
+                bad("plan: interleaved on devices that do not divide the microbatches", """
+                        name: x
+                        base: {plan: true, model: resnet18, data: cifar100, schedule: interleaved-1f1b, microbatches: 4}
+                        axes:
+                          partition: [balanced:2, balanced:3]
+                        """, "bad.yaml:4: trial 1 (partition=balanced:3): interleaved 1F1B on 3 devices needs microbatches that are a multiple of 3,"
+                        + " got 4"),
+                bad("interleaved without plan: true", """
+                        name: x
+                        base:
+                          schedule: interleaved-1f1b
+                          microbatches: 4
+                        """, "bad.yaml:2: the interleaved-1f1b schedule puts several stages on one device, which the trainer (one thread per stage)"
+                        + " has no use for: use it with `layerpipe plan` or plan: true; exclude this combination or change the values"),
+                bad("a plan setting misspelt", """
+                        name: x
+                        base:
+                          plan.link_gpbs: 25
+                        """, "bad.yaml:3: unknown setting 'plan.link_gpbs': did you mean 'plan.link_gbps'?"),
                 bad("a local tag", """
                         name: x
                         axes:

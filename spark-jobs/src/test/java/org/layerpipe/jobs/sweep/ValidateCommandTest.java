@@ -55,6 +55,41 @@ class ValidateCommandTest {
     }
 
     @Test
+    void saysPlannedTrialsWillBeSimulatedAndNeedNoData(@TempDir Path dir) throws Exception {
+        // the data folder does not exist: a planned trial reads none, a trained one would be refused
+        Path file = Files.writeString(dir.resolve("plans.yaml"), """
+                name: plans
+                base: {model: resnet18, data: cifar100, data.path: /nowhere/cifar, batch_size: 128, partition: balanced:4}
+                axes:
+                  plan: [true]
+                  schedule: [layerpipe2, gpipe]
+                  seed: [1, 2]
+                """);
+        assertEquals(0, run("validate", file.toString()), err());
+        String printed = out().replace(System.lineSeparator(), "\n");
+        assertEquals(true, printed.contains("\n2 trials\nall 2 trial(s) will be simulated by the planner (plan: true), not trained:"
+                + " no data is read, each logs its predicted time, bubble and memory\n"), printed);
+        assertEquals(true, printed.contains("again: seed does not change what this trial trains, so it runs once"), printed);
+
+        Path mixed = Files.writeString(dir.resolve("mixed.yaml"), """
+                name: mixed
+                base: {model: mlp, data: synthetic}
+                axes:
+                  plan: [false, true]
+                """);
+        out.reset();
+        assertEquals(0, run(mixed.toString()), err());
+        assertEquals(true, out().contains("1 of 2 trial(s) will be simulated by the planner"), out());
+
+        Path trained = Files.writeString(dir.resolve("trained.yaml"), """
+                name: trained
+                base: {model: resnet18, data: cifar100, data.path: /nowhere/cifar, partition: balanced:4}
+                """);
+        assertEquals(2, run(trained.toString()));
+        assertEquals(true, err().contains("/nowhere/cifar"), err());
+    }
+
+    @Test
     void saysWhichGridPointsAreOneTrial(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("dup.yaml"), """
                 name: dup
