@@ -37,12 +37,7 @@ public final class BlockProfiler {
 
     /** Seconds per minibatch (forward + backward) for each block of {@code model}: what {@code balanced:M} balances. */
     public static double[] profile(ModelSpec model, int batchSize, DataType dtype, long seed) {
-        BlockCosts c = costs(model, batchSize, dtype, seed);
-        double[] out = new double[c.numBlocks()];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = c.total(k) * batchSize;
-        }
-        return out;
+        return costs(model, batchSize, dtype, seed).perMinibatch(batchSize);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.layerpipe.core.execution.UnitSource;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.plan.BlockCosts;
 import org.layerpipe.core.stage.Stage;
 import org.layerpipe.core.stage.StageState;
 import org.layerpipe.core.train.BackendUnavailableException;
@@ -133,9 +134,9 @@ public final class Nd4jBackend implements TrainingBackend {
     }
 
     @Override
-    public double[] profile(ModelSpec model, StageSpec spec) {
+    public BlockCosts profile(ModelSpec model, StageSpec spec) {
         ThreadBudget.apply(ThreadBudget.perStage(spec.threads(), 1));
-        return BlockProfiler.profile(model, spec.profileBatch(), dtype(spec.precision()), spec.seed());
+        return BlockProfiler.costs(model, spec.profileBatch(), dtype(spec.precision()), spec.seed());
     }
 
     @Override

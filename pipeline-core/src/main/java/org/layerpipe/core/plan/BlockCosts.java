@@ -44,6 +44,15 @@ public record BlockCosts(double[] forward, double[] backward, double[] backwardA
         return forward[k] + backward[k];
     }
 
+    /** Forward + backward seconds of each block for a minibatch of {@code batch} examples: what {@code balanced:M} balances. */
+    public double[] perMinibatch(int batch) {
+        double[] out = new double[forward.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = total(k) * batch;
+        }
+        return out;
+    }
+
     /**
      * From each block's multiply-adds at {@code tflops} TFLOP/s per device: backward twice the
      * forward's work (input and weight gradients); a block without multiply-adds counts one per

@@ -21,7 +21,7 @@ public record PlanSettings(boolean enabled, Costs costs, double deviceTflops, do
     public enum Costs {
         /** From each block's multiply-adds at {@code plan.device_tflops} ({@link BlockCosts#estimated}). */
         ESTIMATED,
-        /** Every block profiled on the machine that plans the trial ({@link BlockCosts#profiled}). */
+        /** Every block profiled on the machine that plans the trial (forward, backward and update timed apart). */
         MEASURED;
 
         public static Costs parse(String text) {

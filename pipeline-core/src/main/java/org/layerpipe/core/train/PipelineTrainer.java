@@ -80,7 +80,8 @@ public final class PipelineTrainer {
                 // a balanced:M trial goes on with the split it profiled, not a new one
                 partition = PartitionSpec.parse(resume.partition()).resolve(model.numBlocks(), null);
             } else {
-                double[] costs = config.partition() instanceof PartitionSpec.Balanced ? backend.profile(model, StageSpec.of(config)) : null;
+                double[] costs = config.partition() instanceof PartitionSpec.Balanced
+                        ? backend.profile(model, StageSpec.of(config)).perMinibatch(StageSpec.of(config).profileBatch()) : null;
                 partition = config.partition().resolve(model.numBlocks(), costs);
             }
             partitionText = partition.toString();

@@ -7,6 +7,7 @@ import org.layerpipe.core.data.Batch;
 import org.layerpipe.core.execution.UnitSource;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.plan.BlockCosts;
 import org.layerpipe.core.stage.Stage;
 import org.layerpipe.core.stage.StageState;
 
@@ -20,8 +21,8 @@ public interface TrainingBackend {
     /** Backend name, library versions and device, for provenance. */
     Map<String, String> describe();
 
-    /** Measured cost of each block (seconds per minibatch of forward and backward), for {@code balanced:M}. */
-    double[] profile(ModelSpec model, StageSpec spec);
+    /** Measured cost of each block at the trial's profile batch, for {@code balanced:M} and measured plans. */
+    BlockCosts profile(ModelSpec model, StageSpec spec);
 
     /** Builds the stages of one trial. */
     Run<?> open(ModelSpec model, Partition partition, int[] stageDelays, StageSpec spec);

@@ -39,7 +39,7 @@ public final class TrialPlanner {
         if (plan.costs() == PlanSettings.Costs.MEASURED) {
             // profiled in float, the precision the planner costs values in
             StageSpec spec = StageSpec.of(config.with(Map.of("precision", Precision.FLOAT.label())));
-            costs = BlockCosts.profiled(backend.get().profile(model, spec), spec.profileBatch());
+            costs = backend.get().profile(model, spec);
         } else {
             costs = BlockCosts.estimated(model, plan.deviceTflops());
         }
