@@ -1,6 +1,7 @@
 package org.layerpipe.core.plan;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import org.layerpipe.core.model.ModelSpec;
@@ -16,8 +17,9 @@ import org.layerpipe.core.schedule.ScheduleKind;
  * bottleneck max for the asynchronous schedules and a sum plus a bottleneck for the flushing
  * ones); the simulation then decides among the best few and the split that balances forward +
  * backward ({@link BalancedPartitioner}), and boundaries move one block at a time from the
- * fastest while the simulation says it helps — for what the closed form does not model (the
- * schedule's own op order, a short run's fill and drain).
+ * fastest few and from the balanced split while the simulation says it helps — for what the
+ * closed form does not model (the schedule's own op order, a short run's fill and drain). The
+ * result is never slower than that search from the balanced split alone.
  */
 public final class PartitionSearch {
 
@@ -59,13 +61,23 @@ public final class PartitionSearch {
             starts.add(balanced);
         }
         List<Plan> plans = new ArrayList<>();
+        Plan fromBalanced = null;
         for (Partition start : starts) {
-            plans.add(evaluate(model, start, kind, microbatches, batchSize, blocks, link));
+            Plan plan = evaluate(model, start, kind, microbatches, batchSize, blocks, link);
+            plans.add(plan);
+            if (start.equals(balanced)) {
+                fromBalanced = plan;
+            }
         }
         // stable: among equal times the closed form's order decides
-        plans.sort(java.util.Comparator.comparingDouble(plan -> plan.simulation().secondsPerMinibatch()));
+        plans.sort(Comparator.comparingDouble(plan -> plan.simulation().secondsPerMinibatch()));
+        List<Plan> searched = new ArrayList<>(plans.subList(0, Math.min(SEARCHED, plans.size())));
+        if (!searched.contains(fromBalanced)) {
+            // the search from the balanced split as well, so no plan is slower than that search's
+            searched.add(fromBalanced);
+        }
         Plan best = null;
-        for (Plan plan : plans.subList(0, Math.min(SEARCHED, plans.size()))) {
+        for (Plan plan : searched) {
             Plan local = localSearch(plan, model, kind, microbatches, batchSize, blocks, link);
             if (best == null || faster(local, best)) {
                 best = local;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -80,19 +81,20 @@ class PartitionDpTest {
     }
 
     /**
-     * Exact on every instance for the schedules whose time the closed form models (SEQUENTIAL,
-     * GPIPE) and, on these instances, for the asynchronous ones and ZB-H1, whose closed forms the
-     * simulation of 16 candidates and a local search from the fastest 3 correct. 1F1B-flush and
-     * interleaved 1F1B cannot be exact: with unequal forwards and backwards their fixed op order
-     * makes stages wait for each other in ways no per-stage sum or max captures (their simulated
-     * time is 0.85 to 1.4 times the closed form), so the DP's candidates can miss the optimum's
-     * basin and the local search stop short of it; for them a bound, at most 3 of 25 instances
-     * above the optimum and none by more than 5 %.
+     * Exact for the schedules whose time the closed form is (SEQUENTIAL, GPIPE; with the updates
+     * these instances have): the DP's optimum is then the simulated one. For the others the closed
+     * form is a model the simulation corrects — the simulator measures minibatches 3 to 9 of 12,
+     * where LayerPipe2's deep stages already drain, and with unequal forwards and backwards the fixed
+     * op orders of 1F1B, 1F1B-flush, ZB-H1 and interleaved 1F1B make stages wait for each other in
+     * ways no per-stage sum or max captures — so the optimum can lie outside the closed form's best
+     * 16 and the local searches stop short of it. For them a bound: at most 2 of 25 instances above
+     * the optimum, none by more than 3 % (on 100 other instances: ZB-H1 and interleaved 1F1B one
+     * miss each, by 1.4 % and 1.8 %, the others none).
      */
     @ParameterizedTest
     @EnumSource(ScheduleKind.class)
     void theSearchFindsTheExhaustiveOptimum(ScheduleKind kind) {
-        boolean exact = kind != ScheduleKind.ONE_F_ONE_B_FLUSH && kind != ScheduleKind.INTERLEAVED_1F1B;
+        boolean exact = kind == ScheduleKind.SEQUENTIAL || kind == ScheduleKind.GPIPE;
         Random random = new Random(11 + kind.ordinal());
         int misses = 0;
         double worst = 1;
@@ -117,7 +119,7 @@ class PartitionDpTest {
         if (exact) {
             assertEquals(0, misses, kind + report.toString());
         } else {
-            assertTrue(misses <= 3 && worst <= 1.05, kind + report.toString());
+            assertTrue(misses <= 2 && worst <= 1.03, kind + report.toString());
         }
     }
 
@@ -160,8 +162,8 @@ class PartitionDpTest {
                 new Block.Dense(8, Activation.RELU), new Block.SoftmaxLoss()));
         double[] f = new double[6];
         double[] b = new double[6];
-        java.util.Arrays.fill(f, 1e-5);
-        java.util.Arrays.fill(b, 2e-5);
+        Arrays.fill(f, 1e-5);
+        Arrays.fill(b, 2e-5);
         BlockCosts costs = new BlockCosts(f, b);
         Link slow = Link.gbps(0.1, 10); // 32 × 1024 floats: 10.5 ms, against ~1 ms of work per block
         ScheduleKind kind = ScheduleKind.LAYERPIPE2;
