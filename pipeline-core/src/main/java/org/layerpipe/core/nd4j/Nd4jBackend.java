@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -101,8 +102,8 @@ public final class Nd4jBackend implements TrainingBackend {
     }
 
     static boolean isCuda() {
-        return Nd4j.getBackend().getClass().getName().toLowerCase().contains("cuda")
-                || Nd4j.getBackend().getClass().getSimpleName().toLowerCase().contains("jcublas");
+        return Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cuda")
+                || Nd4j.getBackend().getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("jcublas");
     }
 
     @Override
