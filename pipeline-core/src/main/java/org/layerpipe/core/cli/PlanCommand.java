@@ -23,10 +23,10 @@ import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.text.Table;
 import org.layerpipe.core.train.ModelConfig;
+import org.layerpipe.core.train.Precision;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.weights.WeightMemory;
 import org.layerpipe.core.weights.WeightMode;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code layerpipe plan}: how a model would pipeline over N devices under each schedule, from
@@ -153,7 +153,7 @@ public final class PlanCommand {
 
     static void plan(Request r, PrintStream out) throws IOException {
         BlockCosts blockCosts = r.measured()
-                ? BlockCosts.profiled(BlockProfiler.profile(r.model(), r.batchSize(), DataType.FLOAT, 1), r.batchSize())
+                ? BlockCosts.profiled(BlockProfiler.profile(r.model(), r.batchSize(), Precision.FLOAT, 1), r.batchSize())
                 : BlockCosts.estimated(r.model(), r.deviceTflops());
         out.printf(Locale.ROOT, "%s on %d devices, batch %d, %s block costs%s, link %.0f Gbit/s + %.0f µs%n%n", r.model().name(),
                 r.devices(), r.batchSize(), r.measured() ? "measured (this machine)" : "estimated",

@@ -8,6 +8,7 @@ import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.optim.SgdSettings;
+import org.layerpipe.core.train.Precision;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,6 +25,11 @@ public final class BlockProfiler {
     private static final int RUNS = 5;
 
     private BlockProfiler() {
+    }
+
+    /** Seconds per minibatch for each block of {@code model}, at {@code precision}. */
+    public static double[] profile(ModelSpec model, int batchSize, Precision precision, long seed) {
+        return profile(model, batchSize, Nd4jBackend.dtype(precision), seed);
     }
 
     /** Seconds per minibatch for each block of {@code model}. */

@@ -136,7 +136,7 @@ public final class Nd4jBackend implements TrainingBackend {
     @Override
     public double[] profile(ModelSpec model, StageSpec spec) {
         ThreadBudget.apply(ThreadBudget.perStage(spec.threads(), 1));
-        return BlockProfiler.profile(model, spec.profileBatch(), dtype(spec.precision()), spec.seed());
+        return BlockProfiler.profile(model, spec.profileBatch(), spec.precision(), spec.seed());
     }
 
     @Override
