@@ -1,7 +1,6 @@
 package org.layerpipe.jobs;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -9,11 +8,9 @@ import org.apache.spark.sql.SparkSession;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.results.TrialRow;
-import org.layerpipe.jobs.run.RunNaming;
 import org.layerpipe.jobs.run.RunRows;
 import org.layerpipe.jobs.run.TrialOutcome;
 import org.layerpipe.jobs.tracking.MlflowSettings;
-import org.layerpipe.jobs.tracking.RunInfo;
 import org.layerpipe.jobs.tracking.Tracker;
 
 /**
@@ -58,25 +55,12 @@ public final class ExportRuns {
         }
         SparkSession spark = SparkSession.builder().appName("layerpipe export " + experiment).getOrCreate();
         try (Tracker tracker = MlflowSettings.of(uri).connect()) {
-            List<TrialOutcome> outcomes = export(tracker, experiment, sweepId);
+            List<TrialOutcome> outcomes = RunRows.ofExperiment(tracker, experiment, sweepId);
             write(spark, outcomes, output);
             System.out.printf(Locale.ROOT, "exported %d trial runs of experiment '%s' to %s%n", outcomes.size(), experiment, output);
         } finally {
             spark.stop();
         }
-    }
-
-    /** Every trial run of the experiment (of one sweep if {@code sweepId} is given), as rows, in sweep order. */
-    public static List<TrialOutcome> export(Tracker tracker, String experiment, String sweepId) {
-        String experimentId = tracker.experimentId(experiment);
-        String filter = "tags.`" + RunNaming.TAG_ROLE + "` = 'trial'"
-                + (sweepId == null ? "" : " AND tags.`" + RunNaming.TAG_SWEEP_ID + "` = '" + sweepId + "'");
-        List<TrialOutcome> outcomes = new ArrayList<>();
-        for (RunInfo run : tracker.searchRuns(experimentId, filter)) {
-            outcomes.add(RunRows.fromRun(run, tracker));
-        }
-        outcomes.sort(Comparator.comparing((TrialOutcome o) -> o.trial().sweepId()).thenComparingInt(o -> o.trial().trialIndex()));
-        return outcomes;
     }
 
     static void write(SparkSession spark, List<TrialOutcome> outcomes, String output) {

@@ -24,10 +24,10 @@ import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.text.Table;
 import org.layerpipe.core.train.ModelConfig;
+import org.layerpipe.core.train.Precision;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.weights.WeightMemory;
 import org.layerpipe.core.weights.WeightMode;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * {@code layerpipe plan}: how a model would pipeline over N devices under each schedule, from
@@ -169,7 +169,7 @@ public final class PlanCommand {
             try {
                 int unit = kind.microbatched() ? r.batchSize() / r.microbatches() : r.batchSize();
                 BlockCosts blockCosts = r.measured()
-                        ? profiled.computeIfAbsent(unit, u -> BlockProfiler.costs(r.model(), u, DataType.FLOAT, 1))
+                        ? profiled.computeIfAbsent(unit, u -> BlockProfiler.costs(r.model(), u, Precision.FLOAT, 1))
                         : estimated;
                 plan = PartitionSearch.best(r.model(), kind, r.devices(), r.microbatches(), r.batchSize(), blockCosts, r.link());
             } catch (IllegalArgumentException e) {

@@ -9,6 +9,7 @@ import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.optim.SgdSettings;
 import org.layerpipe.core.plan.BlockCosts;
+import org.layerpipe.core.train.Precision;
 import org.layerpipe.core.weights.WeightSettings;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +34,11 @@ public final class BlockProfiler {
     private static final long MIN_TIMED_NANOS = 50_000_000L;
 
     private BlockProfiler() {
+    }
+
+    /** Each block's costs at {@code precision} ({@link #costs(ModelSpec, int, DataType, long)}). */
+    public static BlockCosts costs(ModelSpec model, int batchSize, Precision precision, long seed) {
+        return costs(model, batchSize, Nd4jBackend.dtype(precision), seed);
     }
 
     /** Seconds per minibatch (forward + backward) for each block of {@code model}: what {@code balanced:M} balances. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -102,8 +103,8 @@ public final class Nd4jBackend implements TrainingBackend {
     }
 
     static boolean isCuda() {
-        return Nd4j.getBackend().getClass().getName().toLowerCase().contains("cuda")
-                || Nd4j.getBackend().getClass().getSimpleName().toLowerCase().contains("jcublas");
+        return Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cuda")
+                || Nd4j.getBackend().getClass().getSimpleName().toLowerCase(Locale.ROOT).contains("jcublas");
     }
 
     @Override
@@ -136,7 +137,7 @@ public final class Nd4jBackend implements TrainingBackend {
     @Override
     public BlockCosts profile(ModelSpec model, StageSpec spec) {
         ThreadBudget.apply(ThreadBudget.perStage(spec.threads(), 1));
-        return BlockProfiler.costs(model, spec.profileBatch(), dtype(spec.precision()), spec.seed());
+        return BlockProfiler.costs(model, spec.profileBatch(), spec.precision(), spec.seed());
     }
 
     @Override

@@ -73,8 +73,9 @@ class TrainCommandTest {
 
     @Test
     void aPlannedTrialIsSimulatedWithoutABackendOrData() {
-        int code = TrainCommand.run(new String[] {"--plan", "true", "--model", "resnet18", "--data", "cifar100", "--partition", "balanced:8",
-                        "--schedule", "gpipe", "--microbatches", "4", "--batch-size", "128", "--data.path", "/nowhere"},
+        String[] args = {"--plan", "true", "--model", "resnet18", "--data", "cifar100", "--partition", "balanced:8",
+            "--schedule", "gpipe", "--microbatches", "4", "--batch-size", "128", "--data.path", "/nowhere"};
+        int code = TrainCommand.run(args,
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), gpus -> {
                     throw new AssertionError("estimated costs need no backend");
                 });

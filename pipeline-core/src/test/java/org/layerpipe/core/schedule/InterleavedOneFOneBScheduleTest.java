@@ -51,12 +51,7 @@ class InterleavedOneFOneBScheduleTest {
                     for (int minibatches = 1; minibatches <= 2; minibatches++) {
                         Schedule s = Schedule.generate(ScheduleKind.INTERLEAVED_1F1B, p * v, minibatches * m, m, v);
                         String what = "p=" + p + " v=" + v + " m=" + m + " minibatches=" + minibatches;
-                        assertEquals(List.of(), ScheduleValidator.violations(s), what);
-                        for (int[] stage : Staleness.updatesBetweenForwardAndBackward(s)) {
-                            for (int updates : stage) {
-                                assertEquals(0, updates, what);
-                            }
-                        }
+                        ScheduleChecks.assertValidAndNeverStale(s, what);
                         Set<List<Integer>> busy = new HashSet<>();
                         for (Event e : s.events()) {
                             if (e.op() != Op.UPDATE) {

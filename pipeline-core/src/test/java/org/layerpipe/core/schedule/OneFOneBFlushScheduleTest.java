@@ -2,10 +2,6 @@ package org.layerpipe.core.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class OneFOneBFlushScheduleTest {
@@ -49,36 +45,7 @@ class OneFOneBFlushScheduleTest {
 
     @Test
     void everyCaseIsValidNeverStaleAndHoldsAtMostMinMAndMMinusS() {
-        for (int stages = 1; stages <= 6; stages++) {
-            for (int m = 1; m <= 6; m++) {
-                for (int minibatches = 1; minibatches <= 3; minibatches++) {
-                    Schedule s = Schedule.generate(ScheduleKind.ONE_F_ONE_B_FLUSH, stages, minibatches * m, m);
-                    String what = "M=" + stages + " m=" + m + " minibatches=" + minibatches;
-                    assertEquals(List.of(), ScheduleValidator.violations(s), what);
-                    for (int[] stage : Staleness.updatesBetweenForwardAndBackward(s)) {
-                        for (int updates : stage) {
-                            assertEquals(0, updates, what);
-                        }
-                    }
-                    for (int st = 0; st < stages; st++) {
-                        assertEquals(Math.min(m, stages - st), peakInFlight(s, st), what + " stage " + st);
-                    }
-                }
-            }
-        }
-    }
-
-    private static int peakInFlight(Schedule s, int stage) {
-        Set<Integer> inFlight = new HashSet<>();
-        int peak = 0;
-        for (Event e : s.events()) {
-            if (e.stage() == stage && e.op() == Op.FORWARD) {
-                inFlight.add(e.minibatch());
-                peak = Math.max(peak, inFlight.size());
-            } else if (e.stage() == stage && e.op() == Op.BACKWARD) {
-                inFlight.remove(e.minibatch());
-            }
-        }
-        return peak;
+        ScheduleChecks.everyFlushingCase(ScheduleKind.ONE_F_ONE_B_FLUSH, 6, (s, stage, what) ->
+                assertEquals(Math.min(s.microbatches(), s.numStages() - stage), ScheduleChecks.peakHeld(s, stage, Op.BACKWARD), what));
     }
 }

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.layerpipe.core.plan.Link;
@@ -37,24 +35,11 @@ class ZbH1ScheduleTest {
 
     @Test
     void everyCaseIsValidNeverStaleAndWithinTheH1MemoryBound() {
-        for (int stages = 1; stages <= 6; stages++) {
-            for (int m = 1; m <= 8; m++) {
-                for (int minibatches = 1; minibatches <= 3; minibatches++) {
-                    Schedule s = Schedule.generate(ScheduleKind.ZB_H1, stages, minibatches * m, m);
-                    String what = "M=" + stages + " m=" + m + " minibatches=" + minibatches;
-                    assertEquals(List.of(), ScheduleValidator.violations(s), what);
-                    for (int[] stage : Staleness.updatesBetweenForwardAndBackward(s)) {
-                        for (int updates : stage) {
-                            assertEquals(0, updates, what);
-                        }
-                    }
-                    for (int st = 0; st < stages; st++) {
-                        assertTrue(peak(s, st, Op.BACKWARD) <= Math.min(m, stages - st), what + " stage " + st + ": 1F1B's B window");
-                        assertTrue(peak(s, st, Op.WEIGHT) <= Math.min(m, stages), what + " stage " + st + ": H1's memory bound");
-                    }
-                }
-            }
-        }
+        ScheduleChecks.everyFlushingCase(ScheduleKind.ZB_H1, 8, (s, stage, what) -> {
+            assertTrue(ScheduleChecks.peakHeld(s, stage, Op.BACKWARD) <= Math.min(s.microbatches(), s.numStages() - stage),
+                    what + ": 1F1B's B window");
+            assertTrue(ScheduleChecks.peakHeld(s, stage, Op.WEIGHT) <= Math.min(s.microbatches(), s.numStages()), what + ": H1's memory bound");
+        });
     }
 
     /**
@@ -124,19 +109,5 @@ class ZbH1ScheduleTest {
     void parsesItsNames() {
         assertEquals(ScheduleKind.ZB_H1, ScheduleKind.parse("zb-h1"));
         assertEquals(ScheduleKind.ZB_H1, ScheduleKind.parse("zero-bubble"));
-    }
-
-    private static int peak(Schedule s, int stage, Op release) {
-        Set<Integer> held = new HashSet<>();
-        int peak = 0;
-        for (Event e : s.events()) {
-            if (e.stage() == stage && e.op() == Op.FORWARD) {
-                held.add(e.minibatch());
-                peak = Math.max(peak, held.size());
-            } else if (e.stage() == stage && e.op() == release) {
-                held.remove(e.minibatch());
-            }
-        }
-        return peak;
     }
 }

@@ -10,10 +10,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.layerpipe.jobs.ExportRuns;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.results.TrialRow;
+import org.layerpipe.jobs.run.RunRows;
 import org.layerpipe.jobs.run.TrialOutcome;
 import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.Tracker;
@@ -22,7 +22,7 @@ import org.layerpipe.jobs.tracking.TrackingException;
 /**
  * {@code layerpipe report <results folder>} or {@code layerpipe report --experiment NAME}: reads a
  * sweep's result tables (Parquet, through a local Spark session) or an MLflow experiment's trial
- * runs (through {@link ExportRuns}) and writes the {@link Report}: {@code report.md} and its PNG
+ * runs (through {@link RunRows#ofExperiment}, as {@code ExportRuns} does) and writes the {@link Report}: {@code report.md} and its PNG
  * figures. A mistake in the arguments or a folder without result tables is one line on stderr
  * and exit status 2.
  */
@@ -193,7 +193,7 @@ public final class ReportCommand {
         try (Tracker tracker = MlflowSettings.of(a.trackingUri()).connect()) {
             List<TrialOutcome> outcomes;
             try {
-                outcomes = ExportRuns.export(tracker, a.experiment(), a.sweepId());
+                outcomes = RunRows.ofExperiment(tracker, a.experiment(), a.sweepId());
             } catch (TrackingException e) {
                 throw e;
             } catch (IllegalArgumentException | IllegalStateException e) { // a run whose params or metrics do not make a trial

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.layerpipe.jobs.report.SweepReport;
 import org.layerpipe.jobs.results.TrialRow;
 import org.layerpipe.jobs.tracking.Metric;
 import org.layerpipe.jobs.tracking.MlflowLimits;

@@ -1,6 +1,7 @@
 package org.layerpipe.jobs.run;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,25 @@ import org.layerpipe.jobs.tracking.Tracker;
 
 /**
  * Rebuilds a trial's table rows from its MLflow run (params, tags, metric histories): used
- * for trials a resumed sweep skips, and by {@code ExportRuns}. The inverse of what
- * {@link TrialRunner} logs.
+ * for trials a resumed sweep skips, and by {@code ExportRuns} and the report for a whole experiment.
+ * The inverse of what {@link TrialRunner} logs.
  */
 public final class RunRows {
 
     private RunRows() {
+    }
+
+    /** Every trial run of the experiment (of one sweep if {@code sweepId} is given), as rows, in sweep order. */
+    public static List<TrialOutcome> ofExperiment(Tracker tracker, String experiment, String sweepId) {
+        String experimentId = tracker.experimentId(experiment);
+        String filter = "tags.`" + RunNaming.TAG_ROLE + "` = 'trial'"
+                + (sweepId == null ? "" : " AND tags.`" + RunNaming.TAG_SWEEP_ID + "` = '" + sweepId + "'");
+        List<TrialOutcome> outcomes = new ArrayList<>();
+        for (RunInfo run : tracker.searchRuns(experimentId, filter)) {
+            outcomes.add(fromRun(run, tracker));
+        }
+        outcomes.sort(Comparator.comparing((TrialOutcome o) -> o.trial().sweepId()).thenComparingInt(o -> o.trial().trialIndex()));
+        return outcomes;
     }
 
     /** The rows of a run, with the sweep name, id and trial index its tags name. */

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.layerpipe.jobs.ExportRuns;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.TrialRow;
 import org.layerpipe.jobs.sweep.SweepParser;
@@ -34,7 +33,7 @@ class ExportRunsTest {
                 new SweepDriver.Options("http://unused", "/tmp/unused", false, 1),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 (task, d) -> TrialRunner.run(task, tracker, 0, List.of())).run(SweepParser.parse("export.yaml", sweep));
-        List<TrialOutcome> exported = ExportRuns.export(tracker, "export-test", null);
+        List<TrialOutcome> exported = RunRows.ofExperiment(tracker, "export-test", null);
         assertEquals(own.trials().size(), exported.size());
         for (int i = 0; i < exported.size(); i++) {
             TrialRow a = own.trials().get(i).trial();
