@@ -92,7 +92,7 @@ class InterleavedOneFOneBScheduleTest {
         assertEquals("interleaved 1F1B needs the 5 stages to be a whole number of chunks per device, but chunks is 2",
                 assertThrows(IllegalArgumentException.class, () -> Schedule.generate(ScheduleKind.INTERLEAVED_1F1B, 5, 4, 4)).getMessage());
         assertEquals("the interleaved-1f1b schedule puts several stages on one device, which the trainer (one thread per stage) has"
-                        + " no use for: use it with `layerpipe plan`",
+                        + " no use for: use it with `layerpipe plan` or plan: true",
                 assertThrows(IllegalArgumentException.class, () -> TrialConfig.fromParams(java.util.Map.of("schedule", "interleaved-1f1b")))
                         .getMessage());
         Schedule s = Schedule.generate(ScheduleKind.INTERLEAVED_1F1B, 2, 1, 1);

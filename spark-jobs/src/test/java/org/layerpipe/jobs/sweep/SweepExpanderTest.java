@@ -156,6 +156,11 @@ class SweepExpanderTest {
         other.put("epochs", "3");
         other.put("seed", "7");
         other.put("precision", "double");
+        other.put("plan", "true");
+        other.put("plan.costs", "measured");
+        other.put("plan.device_tflops", "20");
+        other.put("plan.link_gbps", "25");
+        other.put("plan.link_latency_us", "1");
         Set<String> identity = new HashSet<>();
         Setting.ALL.stream().filter(Setting::identity).forEach(s -> identity.add(s.key()));
         assertEquals(identity, other.keySet());
@@ -164,7 +169,9 @@ class SweepExpanderTest {
         for (Map.Entry<String, String> e : other.entrySet()) {
             String key = e.getKey();
             // microbatches > 1 needs gpipe and ema.beta the fixed rule; everything else varies against the defaults.
-            String base = key.equals("microbatches") ? "base: {schedule: gpipe}\n" : key.equals("ema.beta") ? "base: {ema.rule: fixed}\n" : "";
+            // the plan's cost settings matter to planned trials only
+            String base = key.equals("microbatches") ? "base: {schedule: gpipe}\n" : key.equals("ema.beta") ? "base: {ema.rule: fixed}\n"
+                    : key.startsWith("plan.") ? "base: {plan: true}\n" : "";
             List<Trial> trials = expand("name: id\n" + base + "axes:\n  " + key + ": [\"" + defaults.get(key) + "\", \"" + e.getValue() + "\"]\n");
             assertEquals(2, trials.size(), key);
             assertNotEquals(trials.get(0).trialId(), trials.get(1).trialId(), key);
