@@ -132,6 +132,7 @@ public final class Benchmark {
         out.printf(Locale.ROOT, "Planner check: %d cores, float, M=2 (one thread per stage), LATEST weights; GPipe with %d microbatches%n%n",
                 cores, PLAN_CHECK_MICROBATCHES);
         List<PlanCheck> checks = new ArrayList<>();
+        Map<String, Object> handoffMicros = new LinkedHashMap<>();
         for (String name : flags.models()) {
             BenchModel model = BenchModel.of(name);
             int batch = flags.batch() > 0 ? flags.batch() : model.batch();
@@ -147,7 +148,8 @@ public final class Benchmark {
                     String.valueOf(model.warmup(steps)), String.valueOf(rounds));
             Map<String, Measurement> m = child(out, "M=2", Math.max(1, cores / 2), Measure.PLAN_CHECK, common,
                     String.valueOf(PLAN_CHECK_MICROBATCHES));
-            out.println();
+            handoffMicros.put(model.label(), m.get(Measure.HANDOFF).msPerStep() * 1000);
+            out.printf(Locale.ROOT, " (hand-off between the stage threads: %.0f µs)%n", m.get(Measure.HANDOFF).msPerStep() * 1000);
             for (ScheduleKind kind : Measure.PLAN_CHECKED) {
                 String label = TrialConfig.label(kind);
                 checks.add(new PlanCheck(model.label(), label, m.get(label), m.get(label + "-" + Measure.PREDICTED)));
@@ -155,7 +157,8 @@ public final class Benchmark {
         }
         out.println();
         out.println("Measured on the concurrent executor against the planner's prediction for the same run (samples/s, best round;"
-                + " prediction: the schedule simulated on block costs profiled in the same JVM, fill and drain included):");
+                + " prediction: the schedule simulated on block costs profiled in the same JVM, fill and drain included, each"
+                + " crossing between the stages costing the measured thread hand-off):");
         Table table = new Table(PlanCheck.header());
         checks.forEach(c -> table.row(c.row()));
         out.print(table.markdown());
@@ -164,6 +167,7 @@ public final class Benchmark {
             doc.put("cores", cores);
             doc.put("dtype", "float");
             doc.put("gpipe_microbatches", PLAN_CHECK_MICROBATCHES);
+            doc.put("handoff_us", handoffMicros);
             doc.put("plan_check", checks.stream().map(PlanCheck::json).toList());
             Files.writeString(Path.of(flags.json()), BenchJson.write(doc), StandardCharsets.UTF_8);
             out.println();

@@ -94,7 +94,7 @@ public final class Measure {
     private Measure() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         String what = args[0];
         BenchModel model = BenchModel.of(args[1]);
         int batch = Integer.parseInt(args[2]);
@@ -128,13 +128,18 @@ public final class Measure {
             System.out.println(m.line());
         }
         if (stages > 1) {
+            // the stages' link: no bytes move (they share memory), but every hand-off wakes a waiting thread
+            double handoff = Handoff.measureSeconds();
+            Link link = new Link(handoff, Double.POSITIVE_INFINITY);
+            System.out.println(new Measurement(HANDOFF, Double.NaN, handoff * 1000, Double.NaN, "-", partition.toString(), Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN).line());
             // profiled now that the JIT has compiled the engine: the costs a long run sees; at each unit size the variants use
             Map<Integer, BlockCosts> costs = new HashMap<>();
             for (Variant v : what.equals(PLAN_CHECK) ? variants : variants.subList(0, 1)) {
                 int unit = Math.min(batch / v.microbatches(), profileBatch);
                 BlockCosts c = costs.computeIfAbsent(unit, u -> BlockProfiler.costs(spec, u, DataType.FLOAT, SEED));
                 String label = what.equals(PLAN_CHECK) ? v.label() + "-" + PREDICTED : PREDICTED;
-                System.out.println(prediction(label, spec, partition, c, v.kind(), v.microbatches(), batch, steps).line());
+                System.out.println(prediction(label, spec, partition, c, v.kind(), v.microbatches(), batch, steps, link).line());
             }
         }
     }
@@ -152,17 +157,21 @@ public final class Measure {
     /** The weights label of the planner's prediction among a child's measurements. */
     static final String PREDICTED = "predicted";
 
+    /** The label of the measured hand-off latency between stage threads ({@link Handoff}; its {@code ms_per_step} field). */
+    static final String HANDOFF = "handoff";
+
     /**
      * What {@code bin/layerpipe plan} predicts for this run: {@code kind} simulated on the blocks' profiled
      * costs for as many minibatches as the run timed — fill and drain included, as the measured wall
-     * time includes them — with no transfer cost (the stages share memory). {@code costs} were profiled
+     * time includes them — over {@code link}: no transfer time (the stages share memory), the threads'
+     * hand-off latency per crossing. {@code costs} were profiled
      * at the unit size ({@code batch / microbatches}, capped at the model's profile batch).
      */
     static Measurement prediction(String label, ModelSpec spec, Partition partition, BlockCosts costs, ScheduleKind kind, int microbatches,
-                                  int batch, int steps) {
+                                  int batch, int steps, Link link) {
         StageCosts stageCosts = StageCosts.of(spec, partition, costs, batch / microbatches, 4);
         Simulation sim = Simulator.run(Schedule.generate(kind, partition.numStages(), steps * microbatches, microbatches), stageCosts,
-                Link.NONE);
+                link);
         double seconds = sim.makespan() / steps;
         StringJoiner busy = new StringJoiner(",");
         double efficiency = 0;
