@@ -39,9 +39,13 @@ public final class PartitionSearch {
     public record Plan(Partition partition, Simulation simulation, StageCosts costs) {
     }
 
-    /** The best partition of {@code model} over {@code devices} under {@code kind}. */
-    public static Plan best(ModelSpec model, ScheduleKind kind, int devices, int microbatches, int batchSize,
-                            BlockCosts blocks, Link link) {
+    /**
+     * The stages {@code kind} cuts {@code model} into on {@code devices} (interleaved 1F1B: a chunk
+     * per device and chunk).
+     *
+     * @throws IllegalArgumentException when the model has fewer blocks than that
+     */
+    public static int stages(ModelSpec model, ScheduleKind kind, int devices) {
         int stages = kind == ScheduleKind.INTERLEAVED_1F1B ? devices * Schedule.INTERLEAVED_CHUNKS : devices;
         if (stages > model.numBlocks()) {
             throw new IllegalArgumentException(kind == ScheduleKind.INTERLEAVED_1F1B
@@ -49,14 +53,17 @@ public final class PartitionSearch {
                             + " chunks each) but the model has " + model.numBlocks() + " blocks"
                     : devices + " devices for " + model.numBlocks() + " blocks: a device needs at least one block");
         }
+        return stages;
+    }
+
+    /** The best partition of {@code model} over {@code devices} under {@code kind}. */
+    public static Plan best(ModelSpec model, ScheduleKind kind, int devices, int microbatches, int batchSize,
+                            BlockCosts blocks, Link link) {
+        int stages = stages(model, kind, devices);
         int m = kind.microbatched() ? microbatches : 1;
         ClosedForm form = ClosedForm.of(model, kind, stages, m, batchSize / m, blocks, link);
         List<Partition> starts = new ArrayList<>(PartitionDp.best(form, stages, CANDIDATES));
-        double[] total = new double[model.numBlocks()];
-        for (int k = 0; k < total.length; k++) {
-            total[k] = blocks.total(k);
-        }
-        Partition balanced = BalancedPartitioner.partition(total, stages);
+        Partition balanced = BalancedPartitioner.partition(blocks.perMinibatch(1), stages);
         if (!starts.contains(balanced)) {
             starts.add(balanced);
         }

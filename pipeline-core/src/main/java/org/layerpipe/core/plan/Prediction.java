@@ -75,13 +75,7 @@ public record Prediction(ScheduleKind kind, Partition partition, int devices, in
             devices = stages / chunks;
         } else {
             devices = partition.numStages();
-            int stages = devices * chunks;
-            if (stages > model.numBlocks()) {
-                throw new IllegalArgumentException(interleaved
-                        ? "interleaved 1F1B on " + devices + " devices needs " + stages + " stages (" + chunks
-                                + " chunks each) but the model has " + model.numBlocks() + " blocks"
-                        : devices + " devices for " + model.numBlocks() + " blocks: a device needs at least one block");
-            }
+            PartitionSearch.stages(model, kind, devices);
         }
         if (interleaved && microbatches % devices != 0) {
             throw new IllegalArgumentException("interleaved 1F1B on " + devices + " devices needs microbatches that are a multiple of "
