@@ -141,8 +141,9 @@ public final class Benchmark {
                         + " microbatches for GPipe, but the batch of " + model.label() + " is " + batch + ": use a multiple of 4");
             }
             int steps = model.steps(flags.scale());
-            // three rounds at least: the schedules take turns, and the best of each counts
-            int rounds = flags.rounds() > 0 ? flags.rounds() : Math.max(3, model.defaultRounds());
+            // five rounds at least: the schedules take turns, and the best of each counts (with three, a
+            // neighbour's load on this shared machine once slowed all of one schedule's rounds by a third)
+            int rounds = flags.rounds() > 0 ? flags.rounds() : Math.max(5, model.defaultRounds());
             out.printf(Locale.ROOT, "measuring %s (batch %d, %d steps per round, %d rounds):", model.label(), batch, steps, rounds);
             List<String> common = List.of(model.label(), String.valueOf(batch), String.valueOf(steps),
                     String.valueOf(model.warmup(steps)), String.valueOf(rounds));
@@ -152,7 +153,11 @@ public final class Benchmark {
             out.printf(Locale.ROOT, " (hand-off between the stage threads: %.0f µs)%n", m.get(Measure.HANDOFF).msPerStep() * 1000);
             for (ScheduleKind kind : Measure.PLAN_CHECKED) {
                 String label = TrialConfig.label(kind);
-                checks.add(new PlanCheck(model.label(), label, m.get(label), m.get(label + "-" + Measure.PREDICTED)));
+                List<Double> byRound = new ArrayList<>();
+                for (int r = 0; m.containsKey(label + Measure.ROUND + r); r++) {
+                    byRound.add(PlanCheck.error(m.get(label + Measure.ROUND + r), m.get(label + "-" + Measure.PREDICTED + Measure.ROUND + r)));
+                }
+                checks.add(new PlanCheck(model.label(), label, m.get(label), m.get(label + "-" + Measure.PREDICTED), byRound));
             }
         }
         out.println();

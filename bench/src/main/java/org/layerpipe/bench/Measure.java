@@ -1,13 +1,17 @@
 package org.layerpipe.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.function.IntConsumer;
+import java.util.function.IntToDoubleFunction;
 
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -60,8 +64,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       the modes share the machine's ups and downs and their ratio is fair;
  *   <li>{@code Measure plan-check <model> <batch> <steps> <warmup> <rounds> <microbatches>} times
  *       LayerPipe2, async 1F1B and GPipe ({@code microbatches} per minibatch) at M = 2 with LATEST
- *       weights the same way, then prints the planner's prediction of each run from block costs
- *       profiled in this JVM ({@code bench --plan-check}).
+ *       weights the same way and, after each round, the planner's prediction of each of its runs from
+ *       block costs profiled right then ({@code bench --plan-check}).
  * </ul>
  * Every round starts with a garbage-collected {@link NativeMemory} reading and ends with
  * another; the best round's time counts, the last round's memory growth is reported (by then
@@ -124,24 +128,65 @@ public final class Measure {
                 variants.add(new Variant(weights.label(), ScheduleKind.LAYERPIPE2, 1, weights));
             }
         }
-        for (Measurement m : pipeline(spec, partition, init, data, batch, steps, warmup, rounds, variants)) {
-            System.out.println(m.line());
+        if (what.equals(PLAN_CHECK)) {
+            planCheck(spec, partition, init, data, batch, steps, warmup, rounds, variants, profileBatch);
+            return;
         }
+        Map<Variant, List<Round>> done = pipeline(spec, partition, init, data, batch, steps, warmup, rounds, variants, r -> { });
+        done.forEach((v, list) -> System.out.println(measurement(v.label(), list, batch, steps, partition.toString()).line()));
         if (stages > 1) {
-            // the stages' link: no bytes move (they share memory), but every hand-off wakes a waiting thread
-            double handoff = Handoff.measureSeconds();
-            Link link = new Link(handoff, Double.POSITIVE_INFINITY);
-            System.out.println(new Measurement(HANDOFF, Double.NaN, handoff * 1000, Double.NaN, "-", partition.toString(), Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN).line());
-            // profiled now that the JIT has compiled the engine: the costs a long run sees; at each unit size the variants use
+            // the planner's figure for the LATEST run, on block costs profiled now that the JIT has compiled the engine
+            BlockCosts costs = BlockProfiler.costs(spec, profileBatch, DataType.FLOAT, SEED);
+            System.out.println(prediction(PREDICTED, spec, partition, costs, ScheduleKind.LAYERPIPE2, 1, batch, steps, stageLink()).line());
+        }
+    }
+
+    /**
+     * {@link #PLAN_CHECK}: after each round of the schedules' turns the blocks are profiled again and each run of
+     * that round predicted, so that a prediction and its measurement share the machine's speed of those seconds (on
+     * this shared machine it drifts by a third within a minute). Per schedule the round with the median error is
+     * printed: its measurement and its prediction.
+     */
+    private static void planCheck(ModelSpec spec, Partition partition, List<INDArray> init, List<INDArray[]> data, int batch, int steps,
+                                  int warmup, int rounds, List<Variant> variants, int profileBatch)
+            throws InterruptedException {
+        Link link = stageLink();
+        Map<Variant, List<Measurement>> predicted = new LinkedHashMap<>();
+        variants.forEach(v -> predicted.put(v, new ArrayList<>()));
+        Map<Variant, List<Round>> done = pipeline(spec, partition, init, data, batch, steps, warmup, rounds, variants, round -> {
             Map<Integer, BlockCosts> costs = new HashMap<>();
-            for (Variant v : what.equals(PLAN_CHECK) ? variants : variants.subList(0, 1)) {
+            for (Variant v : variants) {
                 int unit = Math.min(batch / v.microbatches(), profileBatch);
                 BlockCosts c = costs.computeIfAbsent(unit, u -> BlockProfiler.costs(spec, u, DataType.FLOAT, SEED));
-                String label = what.equals(PLAN_CHECK) ? v.label() + "-" + PREDICTED : PREDICTED;
-                System.out.println(prediction(label, spec, partition, c, v.kind(), v.microbatches(), batch, steps, link).line());
+                predicted.get(v).add(prediction(v.label() + "-" + PREDICTED, spec, partition, c, v.kind(), v.microbatches(), batch, steps,
+                        link));
+            }
+        });
+        System.out.println(new Measurement(HANDOFF, Double.NaN, link.latencySeconds() * 1000, Double.NaN, "-", partition.toString(),
+                Double.NaN, Double.NaN, Double.NaN, Double.NaN).line());
+        for (Variant v : variants) {
+            List<Round> measured = done.get(v);
+            Integer[] order = new Integer[measured.size()];
+            for (int r = 0; r < order.length; r++) {
+                order[r] = r;
+            }
+            // predicted over measured time of each round: the median round is printed
+            IntToDoubleFunction ratio = r -> measured.get(r).wallNanos() / 1e9 / steps
+                    / (predicted.get(v).get(r).msPerStep() / 1000);
+            Arrays.sort(order, Comparator.comparingDouble(ratio::applyAsDouble));
+            int median = order[order.length / 2];
+            System.out.println(measurement(v.label(), List.of(measured.get(median)), batch, steps, partition.toString()).line());
+            System.out.println(predicted.get(v).get(median).line());
+            for (int r = 0; r < measured.size(); r++) {
+                System.out.println(measurement(v.label() + ROUND + r, List.of(measured.get(r)), batch, steps, partition.toString()).line());
+                System.out.println(predicted.get(v).get(r).relabeled(v.label() + "-" + PREDICTED + ROUND + r).line());
             }
         }
+    }
+
+    /** The stages' link: no bytes move (they share memory), but every hand-off wakes a waiting thread. */
+    private static Link stageLink() throws InterruptedException {
+        return new Link(Handoff.measureSeconds(), Double.POSITIVE_INFINITY);
     }
 
     /** The child mode that measures the planner against the executor: {@code Measure plan-check <model> <batch> <steps> <warmup> <rounds> <microbatches>}. */
@@ -153,6 +198,9 @@ public final class Measure {
     /** One contender of a pipeline measurement: a schedule (with its microbatches per minibatch) and a weight mode. */
     record Variant(String label, ScheduleKind kind, int microbatches, WeightSettings weights) {
     }
+
+    /** Between a plan-check label and its round's index: {@code gpipe#2}, {@code gpipe-predicted#2}. */
+    static final String ROUND = "#";
 
     /** The weights label of the planner's prediction among a child's measurements. */
     static final String PREDICTED = "predicted";
@@ -216,8 +264,10 @@ public final class Measure {
         return measurement("dl4j", done, batch, steps, "-");
     }
 
-    private static List<Measurement> pipeline(ModelSpec spec, Partition partition, List<INDArray> init, List<INDArray[]> data,
-                                              int batch, int steps, int warmup, int rounds, List<Variant> variants) {
+    /** Each variant's timed rounds; {@code afterRound} runs after every round's turns (with the round's index). */
+    private static Map<Variant, List<Round>> pipeline(ModelSpec spec, Partition partition, List<INDArray> init, List<INDArray[]> data,
+                                                      int batch, int steps, int warmup, int rounds, List<Variant> variants,
+                                                      IntConsumer afterRound) {
         int stages = partition.numStages();
         Map<Variant, List<Round>> done = new LinkedHashMap<>();
         variants.forEach(v -> done.put(v, new ArrayList<>()));
@@ -251,10 +301,9 @@ public final class Measure {
                     done.get(v).add(new Round(run.wallNanos(), run, before, after, steps, heap / steps));
                 }
             }
+            afterRound.accept(r);
         }
-        List<Measurement> out = new ArrayList<>();
-        done.forEach((v, list) -> out.add(measurement(v.label(), list, batch, steps, partition.toString())));
-        return out;
+        return done;
     }
 
     /**

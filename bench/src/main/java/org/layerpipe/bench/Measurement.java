@@ -33,6 +33,12 @@ public record Measurement(String weights, double samplesPerSecond, double msPerS
         }
     }
 
+    /** This measurement under another label. */
+    public Measurement relabeled(String label) {
+        return new Measurement(label, samplesPerSecond, msPerStep, efficiency, busy, partition, nativeBytesPerStep, javacppBytesPerStep,
+                nd4jObjectsPerStep, heapBytesPerStep);
+    }
+
     /** The line a child prints. */
     public String line() {
         return String.format(Locale.ROOT, "%sweights=%s samples_per_second=%.2f ms_per_step=%.4f efficiency=%.4f busy=%s partition=%s"

@@ -121,6 +121,11 @@ public record StageCosts(double[] forward, double[] backward, double[] update, l
             }
             out[s] = shapes.get(partition.endBlock(s)).size() * unitExamples * bytesPerValue;
         }
+        // the last stage keeps only its input at the forward and runs its blocks and the loss at the
+        // backward (Nd4jStage): its work happens then, which flushing schedules (GPipe: all forwards,
+        // then all backwards) cannot hide behind the earlier stages' forwards
+        b[p - 1] += f[p - 1];
+        f[p - 1] = 0;
         return new StageCosts(f, b, u, out, act, params, w);
     }
 }

@@ -3,6 +3,7 @@ package org.layerpipe.core.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -11,6 +12,7 @@ import org.layerpipe.core.model.Block;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.partition.Partition;
+import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 
 class PartitionSearchTest {
@@ -21,6 +23,34 @@ class PartitionSearchTest {
             new Block.SoftmaxLoss()));
     private static final BlockCosts COSTS = new BlockCosts(new double[] {1e-6, 1e-6, 1e-6, 1e-6, 1e-6},
             new double[] {2e-6, 2e-6, 2e-6, 2e-6, 2e-6});
+
+    @Test
+    void deepAsynchronousPipelinesAreSimulatedLongEnoughForTheirSteadyState() {
+        for (ScheduleKind kind : List.of(ScheduleKind.LAYERPIPE2, ScheduleKind.ONE_F_ONE_B)) {
+            for (int p : new int[] {4, 6, 8, 16}) {
+                int n = PartitionSearch.minibatches(kind, p);
+                Simulation sim = Simulator.run(Schedule.generate(kind, p, n, 1), deepCosts(p), Link.NONE);
+                assertEquals(6, sim.secondsPerMinibatch(), 1e-9, kind + " on " + p + " stages over " + n + " minibatches");
+            }
+            // twelve minibatches, as for every schedule before: the window reaches into the drain and reads too fast
+            Simulation shortRun = Simulator.run(Schedule.generate(kind, 16, 12, 1), deepCosts(16), Link.NONE);
+            assertTrue(shortRun.secondsPerMinibatch() < 5, kind + ": " + shortRun.secondsPerMinibatch());
+        }
+        assertEquals(12, PartitionSearch.minibatches(ScheduleKind.GPIPE, 16), "a flushing schedule is steady from its second minibatch");
+    }
+
+    /** p stages: F = 1, B = 2, but the middle one (F = 2, B = 4: the bottleneck, F + B = 6) and a light last one. */
+    private static StageCosts deepCosts(int p) {
+        double[] f = new double[p];
+        double[] b = new double[p];
+        Arrays.fill(f, 1);
+        Arrays.fill(b, 2);
+        f[p / 2] = 2;
+        b[p / 2] = 4;
+        f[p - 1] = 0.2;
+        b[p - 1] = 0.5;
+        return new StageCosts(f, b, new double[p], new long[p], new long[p], new long[p]);
+    }
 
     @Test
     void withFreeLinksTheBalancedSplitIsKept() {
