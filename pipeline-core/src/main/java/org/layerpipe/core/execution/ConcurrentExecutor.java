@@ -47,19 +47,9 @@ public final class ConcurrentExecutor {
     public static <T> RunResult run(Schedule schedule, List<? extends Stage<T>> stages, UnitSource<T> data, LearningRate lr,
                                     IntConsumer workerInit, long stallMillis, UnitListener onUnit) {
         int m = stages.size();
-        if (schedule.kind().planOnly()) {
-            throw new IllegalArgumentException("the " + schedule.kind() + " schedule is for the planner only: it puts several stages"
-                    + " on one device, and the executors run one thread per stage");
-        }
-        if (schedule.numStages() != m) {
-            throw new IllegalArgumentException("schedule has " + schedule.numStages() + " stages but the pipeline has " + m);
-        }
+        RunRecorder record = new RunRecorder(schedule, m);
         int n = schedule.numUnits();
-        double[] losses = new double[n];
-        int[] correct = new int[n];
-        int[] examples = new int[n];
-        int[][] staleness = new int[m][n];
-        long[] busy = new long[m];
+        long[] busy = record.busy;
 
         int[][] capacity = channelCapacities(schedule);
         List<Channel<T>> activations = new ArrayList<>();
@@ -102,13 +92,11 @@ public final class ConcurrentExecutor {
                         } else if (e.op() == Op.BACKWARD) {
                             T grad = stage.isLast() ? null : gradients.get(stageIndex).take(j);
                             long t0 = System.nanoTime();
-                            staleness[stageIndex][j] = Math.toIntExact(stage.version() - forwardVersion[j]);
+                            record.staleness[stageIndex][j] = Math.toIntExact(stage.version() - forwardVersion[j]);
                             BackwardResult<T> r = stage.backward(j, grad);
                             busy[stageIndex] += System.nanoTime() - t0;
                             if (stage.isLast()) {
-                                losses[j] = r.loss();
-                                correct[j] = r.correct();
-                                examples[j] = r.examples();
+                                record.lastStage(j, r);
                                 onUnit.onUnit(j, r.loss());
                             }
                             if (stageIndex > 0) {
@@ -160,7 +148,7 @@ public final class ConcurrentExecutor {
         if (interrupted) {
             throw new IllegalStateException("pipeline run interrupted");
         }
-        return new RunResult(losses, correct, examples, staleness, busy, System.nanoTime() - start);
+        return record.result(System.nanoTime() - start);
     }
 
     /**

@@ -22,23 +22,12 @@ public final class ReferenceExecutor {
 
     public static <T> RunResult run(Schedule schedule, List<? extends Stage<T>> stages, UnitSource<T> data, LearningRate lr) {
         int m = stages.size();
-        if (schedule.kind().planOnly()) {
-            throw new IllegalArgumentException("the " + schedule.kind() + " schedule is for the planner only: it puts several stages"
-                    + " on one device, and the executors run one thread per stage");
-        }
-        if (schedule.numStages() != m) {
-            throw new IllegalArgumentException("schedule has " + schedule.numStages() + " stages but the pipeline has " + m);
-        }
+        RunRecorder record = new RunRecorder(schedule, m);
         int n = schedule.numUnits();
-        double[] losses = new double[n];
-        int[] correct = new int[n];
-        int[] examples = new int[n];
-        int[][] staleness = new int[m][n];
         long[][] forwardVersion = new long[m][n];
         // activations travelling forward, keyed by (producing stage, unit); gradients travelling backward likewise
         Map<Long, T> activations = new HashMap<>();
         Map<Long, T> gradients = new HashMap<>();
-        long[] busy = new long[m];
         long start = System.nanoTime();
         for (Event e : schedule.events()) {
             long opStart = System.nanoTime();
@@ -56,12 +45,10 @@ public final class ReferenceExecutor {
                 }
                 case BACKWARD -> {
                     T grad = stage.isLast() ? null : take(gradients, s + 1, j, "gradient", e);
-                    staleness[s][j] = Math.toIntExact(stage.version() - forwardVersion[s][j]);
+                    record.staleness[s][j] = Math.toIntExact(stage.version() - forwardVersion[s][j]);
                     BackwardResult<T> r = stage.backward(j, grad);
                     if (stage.isLast()) {
-                        losses[j] = r.loss();
-                        correct[j] = r.correct();
-                        examples[j] = r.examples();
+                        record.lastStage(j, r);
                     }
                     if (s > 0) {
                         gradients.put(key(s, j), r.gradInput());
@@ -70,9 +57,9 @@ public final class ReferenceExecutor {
                 case WEIGHT -> stage.weightPass(j);
                 case UPDATE -> stage.update(lr.at(stage.version()));
             }
-            busy[s] += System.nanoTime() - opStart;
+            record.busy[s] += System.nanoTime() - opStart;
         }
-        return new RunResult(losses, correct, examples, staleness, busy, System.nanoTime() - start);
+        return record.result(System.nanoTime() - start);
     }
 
     private static long key(int stage, int unit) {

@@ -19,15 +19,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class ConvBlock extends NativeBlock {
 
-    private static final class ConvState extends State {
-        INDArray pre;
-
-        @Override
-        long savedBytes() {
-            return Buffers.bytes(pre);
-        }
-    }
-
     private final int bias;
     private final int weights;
     private final ActivationOps activation;
@@ -71,12 +62,12 @@ final class ConvBlock extends NativeBlock {
 
     @Override
     State newState() {
-        return new ConvState();
+        return new ActivatedState();
     }
 
     @Override
     INDArray forward(INDArray x, INDArray[] w, State state, INDArray out) {
-        ConvState s = (ConvState) state;
+        ActivatedState s = (ActivatedState) state;
         s.x = x;
         s.y = out;
         INDArray z = out;
@@ -97,7 +88,7 @@ final class ConvBlock extends NativeBlock {
 
     @Override
     void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State state, INDArray gradIn) {
-        ConvState s = (ConvState) state;
+        ActivatedState s = (ActivatedState) state;
         INDArray gz = g;
         if (!activation.isIdentity()) {
             gradPre = Buffers.ensure(gradPre, g.dataType(), g.shape());

@@ -15,16 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class DenseBlock extends NativeBlock {
 
-    private static final class DenseState extends State {
-        /** Pre-activation, kept only for an activation differentiated at its input (tanh, sigmoid). */
-        INDArray pre;
-
-        @Override
-        long savedBytes() {
-            return Buffers.bytes(pre);
-        }
-    }
-
     private final int weights;
     private final int bias;
     private final ActivationOps activation;
@@ -50,12 +40,12 @@ final class DenseBlock extends NativeBlock {
 
     @Override
     State newState() {
-        return new DenseState();
+        return new ActivatedState();
     }
 
     @Override
     INDArray forward(INDArray x, INDArray[] w, State state, INDArray out) {
-        DenseState s = (DenseState) state;
+        ActivatedState s = (ActivatedState) state;
         s.x = x;
         s.y = out;
         if (activation.needsInput()) {
@@ -78,7 +68,7 @@ final class DenseBlock extends NativeBlock {
 
     @Override
     void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State state, INDArray gradIn) {
-        DenseState s = (DenseState) state;
+        ActivatedState s = (ActivatedState) state;
         INDArray gz = g;
         if (!activation.isIdentity()) {
             gradPre = Buffers.ensure(gradPre, g.dataType(), g.shape());

@@ -19,43 +19,26 @@ import java.util.Map;
  * {@code 1/s} gets large, so its magnitude stays within {@code 1/RENORMALISE_BELOW} of the
  * average's; the result equals the two-pass recursion up to rounding.
  */
-public final class EmaHistory<V> implements WeightHistory<V> {
+public final class EmaHistory<V> extends AverageHistory<V> {
 
-    private final int delay;
-    private final double beta;
-    private final VectorOps<V> ops;
     /** Below this {@code s} the unnormalised average is folded back. */
     static final double RENORMALISE_BELOW = 1e-12;
 
-    /** {@code E}: the average is {@code scale·E}. */
-    private V average;
+    private final double beta;
+    /** The average is {@code scale·E}, {@code E} being the vector kept. */
     private double scale = 1.0;
     private long updates;
-    /** β^k, kept incrementally so the bias correction costs nothing. */
-    private double betaPowK = 1.0;
 
     public EmaHistory(int delay, double beta, VectorOps<V> ops) {
-        if (delay < 0) {
-            throw new IllegalArgumentException("delay must be >= 0, got " + delay);
-        }
+        super(delay, ops);
         if (!(beta >= 0.0 && beta < 1.0)) {
             throw new IllegalArgumentException("EMA beta must be in [0, 1), got " + beta);
         }
-        this.delay = delay;
         this.beta = beta;
-        this.ops = ops;
     }
 
     public double beta() {
         return beta;
-    }
-
-    @Override
-    public void onForward(long version, V current) {
-    }
-
-    @Override
-    public void beforeUpdate(long version, V current) {
     }
 
     @Override
@@ -81,15 +64,7 @@ public final class EmaHistory<V> implements WeightHistory<V> {
     }
 
     @Override
-    public V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch) {
-        long d = currentVersion - forwardVersion;
-        if (d == 0) {
-            return current;
-        }
-        if (average == null) {
-            throw new IllegalStateException("a backward is " + d + " updates stale at a stage of nominal delay "
-                    + delay + ", which keeps no history");
-        }
+    V reconstruct(long d, V current, V scratch) {
         ops.copy(current, scratch);
         ops.axpy(-d * scale / (1.0 - betaPowK), average, scratch);
         return scratch;
@@ -98,15 +73,6 @@ public final class EmaHistory<V> implements WeightHistory<V> {
     @Override
     public boolean needsAppliedUpdate() {
         return delay > 0;
-    }
-
-    @Override
-    public void skipWeightsForBackward(long forwardVersion) {
-    }
-
-    @Override
-    public boolean usesScratch() {
-        return true;
     }
 
     @Override
@@ -122,23 +88,9 @@ public final class EmaHistory<V> implements WeightHistory<V> {
         if (Double.doubleToLongBits(state.number("beta")) != Double.doubleToLongBits(beta)) {
             throw new IllegalArgumentException("the checkpoint's EMA has beta " + state.number("beta") + ", this stage's is " + beta);
         }
-        V saved = state.vectors().get("average");
-        if (saved != null) {
-            average = ops.zerosLike(like);
-            ops.copy(saved, average);
-        }
+        restoreAverage(state, like);
         updates = state.count("updates");
         scale = state.number("scale");
         betaPowK = state.number("betaPowK");
-    }
-
-    @Override
-    public long heldBytes() {
-        return average == null ? 0 : ops.bytes(average);
-    }
-
-    @Override
-    public long peakBytes() {
-        return heldBytes();
     }
 }

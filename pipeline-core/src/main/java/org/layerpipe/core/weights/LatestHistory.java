@@ -4,14 +4,6 @@ package org.layerpipe.core.weights;
 public final class LatestHistory<V> implements WeightHistory<V> {
 
     @Override
-    public void onForward(long version, V current) {
-    }
-
-    @Override
-    public void beforeUpdate(long version, V current) {
-    }
-
-    @Override
     public void afterUpdate(long version, V applied, V current) {
     }
 

@@ -12,21 +12,13 @@ import java.util.Map;
  * a forward d updates ago are reconstructed as {@code W_now − d·ê}, exact for constant
  * updates even during pipeline fill (when d &lt; D).
  */
-public final class WeightAverageHistory<V> implements WeightHistory<V> {
+public final class WeightAverageHistory<V> extends AverageHistory<V> {
 
-    private final int delay;
     private final double beta;
-    private final VectorOps<V> ops;
-    private V average;
-    private double betaPowK = 1.0;
 
     public WeightAverageHistory(int delay, VectorOps<V> ops) {
-        if (delay < 0) {
-            throw new IllegalArgumentException("delay must be >= 0, got " + delay);
-        }
-        this.delay = delay;
+        super(delay, ops);
         this.beta = EmaRule.WEIGHT_AVERAGE.beta(delay, 0.0);
-        this.ops = ops;
     }
 
     @Override
@@ -35,10 +27,6 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
             average = ops.zerosLike(current);
             ops.copy(current, average);
         }
-    }
-
-    @Override
-    public void beforeUpdate(long version, V current) {
     }
 
     @Override
@@ -52,30 +40,13 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
     }
 
     @Override
-    public V weightsForBackward(long forwardVersion, long currentVersion, V current, V scratch) {
-        long d = currentVersion - forwardVersion;
-        if (d == 0) {
-            return current;
-        }
-        if (average == null) {
-            throw new IllegalStateException("a backward is " + d + " updates stale at a stage of nominal delay "
-                    + delay + ", which keeps no history");
-        }
+    V reconstruct(long d, V current, V scratch) {
         // target = W − c·(W − A) with c = d / (D·(1−β^k))
         double c = d / (delay * (1.0 - betaPowK));
         ops.copy(current, scratch);
         ops.scale(scratch, 1.0 - c);
         ops.axpy(c, average, scratch);
         return scratch;
-    }
-
-    @Override
-    public void skipWeightsForBackward(long forwardVersion) {
-    }
-
-    @Override
-    public boolean usesScratch() {
-        return true;
     }
 
     @Override
@@ -87,21 +58,7 @@ public final class WeightAverageHistory<V> implements WeightHistory<V> {
     @Override
     public void restore(HistoryState<V> state, V like) {
         state.requireKind("weight-average");
-        V saved = state.vectors().get("average");
-        if (saved != null) {
-            average = ops.zerosLike(like);
-            ops.copy(saved, average);
-        }
+        restoreAverage(state, like);
         betaPowK = state.number("betaPowK");
-    }
-
-    @Override
-    public long heldBytes() {
-        return average == null ? 0 : ops.bytes(average);
-    }
-
-    @Override
-    public long peakBytes() {
-        return heldBytes();
     }
 }

@@ -12,11 +12,13 @@ package org.layerpipe.core.weights;
  */
 public interface WeightHistory<V> {
 
-    /** A forward is about to run on {@code current}, the weights at {@code version}. */
-    void onForward(long version, V current);
+    /** A forward is about to run on {@code current}, the weights at {@code version}. Nothing to do unless the history keeps copies. */
+    default void onForward(long version, V current) {
+    }
 
-    /** {@code current} (at {@code version}) is about to be changed by an update. */
-    void beforeUpdate(long version, V current);
+    /** {@code current} (at {@code version}) is about to be changed by an update. Nothing to do unless the history keeps copies. */
+    default void beforeUpdate(long version, V current) {
+    }
 
     /**
      * The update {@code applied = W_new − W_old} moved the weights to {@code current}, now at
