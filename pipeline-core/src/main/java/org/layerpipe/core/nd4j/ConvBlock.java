@@ -17,11 +17,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * against 3.8 ms in float and 46 ms against 3.9 ms in double; ResNet-18's stem (batch 128, 3→64,
  * 32×32) 53 ms against 33 ms. At 16 input channels {@code conv2d_bp} is the faster again.
  */
-final class ConvBlock extends NativeBlock {
+final class ConvBlock extends ActivatedBlock {
 
     private final int bias;
     private final int weights;
-    private final ActivationOps activation;
     private final NativeOp forward;
     private final NativeOp backward;
     private final boolean fewInputChannels;
@@ -39,17 +38,15 @@ final class ConvBlock extends NativeBlock {
     private final ViewCache columnRows = new ViewCache();
     private final ViewCache exampleRows = new ViewCache();
     private final ViewCache weightRow = new ViewCache();
-    private INDArray gradPre;
     private INDArray gradInScratch;
     private INDArray weightScratch;
     private INDArray biasScratch;
 
     ConvBlock(Block.Conv2d c, Shape in, ParamLayout layout) {
-        super(in, c.outputShape(in));
+        super(in, c.outputShape(in), c.activation());
         int channels = ((Shape.Image) in).channels();
         this.bias = c.bias() ? layout.add(c.filters()) : -1;
         this.weights = layout.add(c.filters(), channels, c.kernel(), c.kernel());
-        this.activation = new ActivationOps(c.activation());
         long[] args = {c.kernel(), c.kernel(), c.stride(), c.stride(), c.padding(), c.padding(), 1, 1, 0, 0, 1};
         this.forward = NativeOp.of("conv2d", args);
         this.backward = NativeOp.of("conv2d_bp", args);
@@ -61,67 +58,43 @@ final class ConvBlock extends NativeBlock {
     static final int MAX_CHANNELS_WEIGHT_ONLY = 4;
 
     @Override
-    State newState() {
-        return new ActivatedState();
-    }
-
-    @Override
-    INDArray forward(INDArray x, INDArray[] w, State state, INDArray out) {
-        ActivatedState s = (ActivatedState) state;
-        s.x = x;
-        s.y = out;
-        INDArray z = out;
-        if (activation.needsInput()) {
-            s.pre = Buffers.ensure(s.pre, x.dataType(), out.shape());
-            z = s.pre;
-        }
+    void linear(INDArray x, INDArray[] w, INDArray z) {
         if (bias >= 0) {
             forward.run(new INDArray[] {x, w[weights], w[bias]}, z);
         } else {
             forward.run(x, w[weights], z);
         }
-        if (!activation.isIdentity()) {
-            activation.forward(z, out);
-        }
-        return out;
     }
 
     @Override
-    void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State state, INDArray gradIn) {
-        ActivatedState s = (ActivatedState) state;
-        INDArray gz = g;
-        if (!activation.isIdentity()) {
-            gradPre = Buffers.ensure(gradPre, g.dataType(), g.shape());
-            activation.backward(s.pre, s.y, g, gradPre);
-            gz = gradPre;
-        }
+    void linearBackward(INDArray gz, INDArray x, INDArray[] w, INDArray[] gw, boolean accumulate, INDArray gradIn) {
         INDArray gi = gradIn;
         if (gi == null && fewInputChannels) {
-            weightGradientOnly(gz, gw, accumulate, s.x);
+            weightGradientOnly(gz, gw, accumulate, x);
             return;
         }
         if (gi == null) {
             // the op always computes the input gradient: give it somewhere to go
-            gradInScratch = Buffers.ensure(gradInScratch, g.dataType(), s.x.shape());
+            gradInScratch = Buffers.ensure(gradInScratch, gz.dataType(), x.shape());
             gi = gradInScratch;
         }
         INDArray gW = gw[weights];
         if (accumulate) {
-            weightScratch = Buffers.ensure(weightScratch, g.dataType(), gW.shape());
+            weightScratch = Buffers.ensure(weightScratch, gz.dataType(), gW.shape());
             gW = weightScratch;
         }
         if (bias >= 0) {
             INDArray gB = gw[bias];
             if (accumulate) {
-                biasScratch = Buffers.ensure(biasScratch, g.dataType(), gB.shape());
+                biasScratch = Buffers.ensure(biasScratch, gz.dataType(), gB.shape());
                 gB = biasScratch;
             }
-            backward.run(new INDArray[] {s.x, w[weights], w[bias], gz}, gi, gW, gB);
+            backward.run(new INDArray[] {x, w[weights], w[bias], gz}, gi, gW, gB);
             if (accumulate) {
                 HostMath.axpy(1.0, gB, gw[bias]);
             }
         } else {
-            backward.run(new INDArray[] {s.x, w[weights], gz}, gi, gW);
+            backward.run(new INDArray[] {x, w[weights], gz}, gi, gW);
         }
         if (accumulate) {
             HostMath.axpy(1.0, gW, gw[weights]);

@@ -13,11 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * products run on OpenBLAS when the stage has several native threads, on oneDNN when it has one
  * ({@link NativeOp#blasWhenThreaded}).
  */
-final class DenseBlock extends NativeBlock {
+final class DenseBlock extends ActivatedBlock {
 
     private final int weights;
     private final int bias;
-    private final ActivationOps activation;
     private final NativeOp forward = new NativeOp("matmul", new long[] {0, 1, 0}, 1.0, 0.0).blasWhenThreaded();
     private final NativeOp weightGrad = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 0.0).blasWhenThreaded();
     private final NativeOp weightGradAdd = new NativeOp("matmul", new long[] {1, 0, 0}, 1.0, 1.0).blasWhenThreaded();
@@ -26,56 +25,25 @@ final class DenseBlock extends NativeBlock {
     private final NativeOp biasGrad = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 0.0).blasWhenThreaded();
     private final NativeOp biasGradAdd = new NativeOp("matmul", new long[] {0, 0, 0}, 1.0, 1.0).blasWhenThreaded();
     private final NativeOp biasAdd = NativeOp.of("biasadd");
-    private INDArray gradPre;
     private INDArray ones;
     private final ViewCache biasRows = new ViewCache();
 
     DenseBlock(Block.Dense d, Shape in, ParamLayout layout) {
-        super(in, d.outputShape(in));
+        super(in, d.outputShape(in), d.activation());
         long nIn = in.size();
         this.weights = layout.add(d.units(), nIn);
         this.bias = layout.add(d.units());
-        this.activation = new ActivationOps(d.activation());
     }
 
     @Override
-    State newState() {
-        return new ActivatedState();
-    }
-
-    @Override
-    INDArray forward(INDArray x, INDArray[] w, State state, INDArray out) {
-        ActivatedState s = (ActivatedState) state;
-        s.x = x;
-        s.y = out;
-        if (activation.needsInput()) {
-            s.pre = Buffers.ensure(s.pre, x.dataType(), out.shape());
-            affine(x, w, s.pre);
-            activation.forward(s.pre, out);
-        } else {
-            affine(x, w, out);
-            if (!activation.isIdentity()) {
-                activation.forward(out, out);
-            }
-        }
-        return out;
-    }
-
-    private void affine(INDArray x, INDArray[] w, INDArray z) {
+    void linear(INDArray x, INDArray[] w, INDArray z) {
         forward.run(x, w[weights], z);
         biasAdd.run(z, w[bias], z);
     }
 
     @Override
-    void backward(INDArray g, INDArray[] w, INDArray[] gw, boolean accumulate, State state, INDArray gradIn) {
-        ActivatedState s = (ActivatedState) state;
-        INDArray gz = g;
-        if (!activation.isIdentity()) {
-            gradPre = Buffers.ensure(gradPre, g.dataType(), g.shape());
-            activation.backward(s.pre, s.y, g, gradPre);
-            gz = gradPre;
-        }
-        (accumulate ? weightGradAdd : weightGrad).run(gz, s.x, gw[weights]);
+    void linearBackward(INDArray gz, INDArray x, INDArray[] w, INDArray[] gw, boolean accumulate, INDArray gradIn) {
+        (accumulate ? weightGradAdd : weightGrad).run(gz, x, gw[weights]);
         if (ones == null || ones.size(1) != gz.size(0) || ones.dataType() != gz.dataType()) {
             ones = Nd4j.ones(gz.dataType(), 1, gz.size(0));
         }

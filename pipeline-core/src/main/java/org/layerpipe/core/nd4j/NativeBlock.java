@@ -32,17 +32,6 @@ abstract class NativeBlock {
         }
     }
 
-    /** The state of a layer with an activation (dense, convolution): also its pre-activation, for one differentiated at its input. */
-    static final class ActivatedState extends State {
-        /** Pre-activation, kept only for an activation differentiated at its input (tanh, sigmoid). */
-        INDArray pre;
-
-        @Override
-        long savedBytes() {
-            return Buffers.bytes(pre);
-        }
-    }
-
     final Shape input;
     final Shape output;
     /** Set by the stage that registered the block's parameters, if it has any. */
