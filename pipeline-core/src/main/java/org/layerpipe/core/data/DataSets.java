@@ -123,8 +123,7 @@ public final class DataSets {
         TrainTest all = switch (config.name()) {
             case "fashion-mnist" -> idx(config.name(), "Fashion-MNIST", fashionMnistFolder(config, Lookup.hadoop(conf), fashionMnistDefault), conf);
             case "mnist" -> idx(config.name(), "MNIST", mnistFolder(config, Lookup.hadoop(conf)), conf);
-            case "cifar10" -> cifar10(config, conf);
-            case "cifar100" -> cifar100(config, conf);
+            case "cifar10", "cifar100" -> cifar(config, conf);
             case "synthetic" -> synthetic();
             default -> throw new DataException("unknown data set '" + config.name() + "': use one of "
                     + String.join(", ", DataConfig.NAMES));
@@ -185,14 +184,16 @@ public final class DataSets {
         throw new DataException(kind + " file not found: " + gz + " (nor " + plain + ")");
     }
 
-    private static TrainTest cifar10(DataConfig config, Configuration conf) {
-        List<String> files = cifar10Files(config, Lookup.hadoop(conf));
+    /** CIFAR-10 or CIFAR-100: their training batches, then the test batch. */
+    private static TrainTest cifar(DataConfig config, Configuration conf) {
+        boolean cifar100 = config.name().equals("cifar100");
+        List<String> files = cifar100 ? cifar100Files(config, Lookup.hadoop(conf)) : cifar10Files(config, Lookup.hadoop(conf));
+        int test = files.size() - 1;
         return new TrainTest(
-                CifarReader.read(config.name(), files.subList(0, 5), false, conf),
-                CifarReader.read(config.name(), files.subList(5, 6), false, conf));
+                CifarReader.read(config.name(), files.subList(0, test), cifar100, conf),
+                CifarReader.read(config.name(), files.subList(test, test + 1), cifar100, conf));
     }
 
-    /** data_batch_1.bin .. data_batch_5.bin, then test_batch.bin. */
     private static List<String> cifar10Files(DataConfig config, Lookup fs) {
         String folder = cifarFolder(config, "CIFAR-10", "cifar-10-binary.tar.gz", "cifar-10-batches-bin", "data_batch_1.bin", fs);
         List<String> files = new ArrayList<>();
@@ -201,13 +202,6 @@ public final class DataSets {
         }
         files.add(DataFiles.child(folder, "test_batch.bin"));
         return requirePresent(files, "CIFAR-10", fs);
-    }
-
-    private static TrainTest cifar100(DataConfig config, Configuration conf) {
-        List<String> files = cifar100Files(config, Lookup.hadoop(conf));
-        return new TrainTest(
-                CifarReader.read(config.name(), files.subList(0, 1), true, conf),
-                CifarReader.read(config.name(), files.subList(1, 2), true, conf));
     }
 
     private static List<String> cifar100Files(DataConfig config, Lookup fs) {

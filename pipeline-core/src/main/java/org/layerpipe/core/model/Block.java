@@ -10,8 +10,13 @@ public sealed interface Block {
     /** The output shape for {@code in}, or an {@link IllegalArgumentException} naming the mismatch. */
     Shape outputShape(Shape in);
 
-    /** Number of parameters (including batch-norm running statistics, which live in the parameter vector). */
-    long parameters(Shape in);
+    /**
+     * Number of parameters (including batch-norm running statistics, which live in the parameter vector);
+     * none for the blocks that only reshape, pool, activate or score.
+     */
+    default long parameters(Shape in) {
+        return 0;
+    }
 
     /** Multiply-adds of one example's forward, a cost estimate for balancing stages before profiling. */
     long forwardMacs(Shape in);
@@ -117,11 +122,6 @@ public sealed interface Block {
         }
 
         @Override
-        public long parameters(Shape in) {
-            return 0;
-        }
-
-        @Override
         public long forwardMacs(Shape in) {
             return outputShape(in).size() * kernel * kernel;
         }
@@ -170,11 +170,6 @@ public sealed interface Block {
         }
 
         @Override
-        public long parameters(Shape in) {
-            return 0;
-        }
-
-        @Override
         public long forwardMacs(Shape in) {
             return in.size();
         }
@@ -190,11 +185,6 @@ public sealed interface Block {
         @Override
         public Shape outputShape(Shape in) {
             return new Shape.Flat(Math.toIntExact(in.size()));
-        }
-
-        @Override
-        public long parameters(Shape in) {
-            return 0;
         }
 
         @Override
@@ -216,11 +206,6 @@ public sealed interface Block {
                 throw new IllegalArgumentException("softmax loss needs flat class scores but gets " + in);
             }
             return in;
-        }
-
-        @Override
-        public long parameters(Shape in) {
-            return 0;
         }
 
         @Override
