@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import org.layerpipe.core.text.Table;
+
 /**
  * A pipeline schedule as data: which stage runs which op on which unit of data at which
  * tick. Built by a pure generator ({@link #generate}), checked by {@link ScheduleValidator},
@@ -217,41 +219,28 @@ public record Schedule(ScheduleKind kind, int numStages, int numUnits, int micro
             }
         }
 
-        int tickWidth = Math.max(4, String.valueOf(Math.max(ticks - 1, 0)).length());
-        int[] widths = new int[numStages];
+        String[] header = new String[numStages + 1];
+        header[0] = "tick";
         for (int stage = 0; stage < numStages; stage++) {
-            widths[stage] = Math.max(7, ("stage " + stage).length());
-            for (List<String> row : cells) {
-                widths[stage] = Math.max(widths[stage], row.get(stage).length());
-            }
+            header[stage + 1] = "stage " + stage;
         }
-
-        StringBuilder out = new StringBuilder();
-        List<String> header = new ArrayList<>();
-        for (int stage = 0; stage < numStages; stage++) {
-            header.add("stage " + stage);
-        }
-        appendLine(out, " ".repeat(tickWidth - 4) + "tick", header, widths);
+        Table table = new Table(header);
         for (int tick = 0; tick < ticks; tick++) {
-            List<String> row = new ArrayList<>(cells.get(tick));
-            row.replaceAll(cell -> cell.isEmpty() ? "." : cell);
-            appendLine(out, String.format("%" + tickWidth + "d", tick), row, widths);
+            String[] row = new String[numStages + 1];
+            row[0] = String.valueOf(tick);
+            for (int stage = 0; stage < numStages; stage++) {
+                String cell = cells.get(tick).get(stage);
+                row[stage + 1] = cell.isEmpty() ? "." : cell;
+            }
+            table.row(row);
         }
-        return out.toString();
+        // ticks right-aligned, the stages' events left-aligned
+        return table.piped(column -> column > 0);
     }
 
     /** The {@link #grid()}. */
     @Override
     public String toString() {
         return grid();
-    }
-
-    private static void appendLine(StringBuilder out, String first, List<String> cells, int[] widths) {
-        StringBuilder line = new StringBuilder(first);
-        for (int i = 0; i < cells.size(); i++) {
-            String cell = cells.get(i);
-            line.append(" | ").append(cell).append(" ".repeat(widths[i] - cell.length()));
-        }
-        out.append(line.toString().stripTrailing()).append('\n');
     }
 }

@@ -2,12 +2,15 @@ package org.layerpipe.core.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The project's one text-table renderer, in two styles: {@link #markdown()} (a GitHub-markdown
  * table with padded columns, readable in a terminal, an MLflow run note and a {@code .md} file) and
  * {@link #aligned()} (right-aligned columns under a dashed rule, for numbers in a terminal; its
- * {@link #alignedHeader()} and {@link #alignedLine(int)} let a command print rows as they come).
+ * {@link #alignedHeader()} and {@link #alignedLine(int)} let a command print rows as they come),
+ * {@link #piped(int)} (columns between {@code |}, e.g. a schedule's tick × stage grid) and
+ * {@link #plain()} (a listing).
  */
 public final class Table {
 
@@ -65,13 +68,27 @@ public final class Table {
      * no line ends in spaces.
      */
     public String piped(int leftAligned) {
+        return columns(" | ", i -> i < leftAligned);
+    }
+
+    /** {@link #piped(int)} with the columns {@code leftAligned} says padded on the right, the others on the left. */
+    public String piped(IntPredicate leftAligned) {
+        return columns(" | ", leftAligned);
+    }
+
+    /** Left-aligned columns two spaces apart, the header as the first line: a listing; no line ends in spaces. */
+    public String plain() {
+        return columns("  ", i -> true);
+    }
+
+    private String columns(String separator, IntPredicate leftAligned) {
         int[] w = widths(0);
         StringBuilder sb = new StringBuilder();
         for (String[] r : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < r.length; i++) {
                 String pad = " ".repeat(w[i] - r[i].length());
-                line.append(i == 0 ? "" : " | ").append(i < leftAligned ? r[i] + pad : pad + r[i]);
+                line.append(i == 0 ? "" : separator).append(leftAligned.test(i) ? r[i] + pad : pad + r[i]);
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }

@@ -40,6 +40,14 @@ class TableTest {
     }
 
     @Test
+    void pipedAndPlainPadEachColumnOnItsSideAndEndNoLineInSpaces() {
+        Table t = new Table("tick", "stage 0", "stage 1").row("9", "F3", "").row("10", "B12", "U");
+        assertEquals("tick | stage 0 | stage 1\n   9 | F3      |\n  10 | B12     | U\n", t.piped(column -> column > 0));
+        assertEquals("tick | stage 0 | stage 1\n9    |      F3 |\n10   |     B12 |       U\n", t.piped(1));
+        assertEquals("tick  stage 0  stage 1\n9     F3\n10    B12      U\n", t.plain());
+    }
+
+    @Test
     void aRowMustFitTheHeader() {
         assertThrows(IllegalArgumentException.class, () -> new Table("a", "b").row("only one"));
     }

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import org.layerpipe.core.text.Table;
 import org.layerpipe.core.train.TrialConfig;
 
 /**
@@ -142,30 +143,15 @@ public final class SweepExpander {
     public static String table(List<Trial> trials) {
         Set<String> keys = new LinkedHashSet<>();
         trials.forEach(t -> keys.addAll(t.varied().keySet()));
-        List<List<String>> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("#", "trial id"));
         header.addAll(keys);
-        rows.add(header);
+        Table table = new Table(header.toArray(String[]::new));
         for (Trial t : trials) {
             List<String> row = new ArrayList<>(List.of(String.valueOf(t.index()), t.trialId()));
             keys.forEach(k -> row.add(t.varied().getOrDefault(k, "")));
-            rows.add(row);
+            table.row(row.toArray(String[]::new));
         }
-        int[] widths = new int[header.size()];
-        for (List<String> row : rows) {
-            for (int c = 0; c < row.size(); c++) {
-                widths[c] = Math.max(widths[c], row.get(c).length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (List<String> row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < row.size(); c++) {
-                line.append(c == 0 ? "" : "  ").append(String.format("%-" + widths[c] + "s", row.get(c)));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return table.plain();
     }
 
     private static boolean excluded(List<Map<String, String>> rules, Map<String, String> params, Map<String, String> defaults) {
