@@ -14,12 +14,12 @@ import java.util.Map;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
 import org.layerpipe.core.nd4j.BlockProfiler;
+import org.layerpipe.core.partition.PartitionSpec;
 import org.layerpipe.core.plan.BlockCosts;
 import org.layerpipe.core.plan.ChromeTrace;
 import org.layerpipe.core.plan.Link;
-import org.layerpipe.core.plan.PartitionSearch;
+import org.layerpipe.core.plan.Prediction;
 import org.layerpipe.core.plan.Simulation;
-import org.layerpipe.core.plan.Simulator;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.text.Table;
@@ -31,7 +31,7 @@ import org.layerpipe.core.weights.WeightMode;
 
 /**
  * {@code layerpipe plan}: how a model would pipeline over N devices under each schedule, from
- * a simulation ({@link Simulator}) rather than a run — the best contiguous partition per
+ * a simulation ({@link org.layerpipe.core.plan.Simulator}) rather than a run — the best contiguous partition per
  * schedule, its time per minibatch, bubble and memory per stage. Exit 0, or 2 for a usage error.
  */
 public final class PlanCommand {
@@ -165,33 +165,33 @@ public final class PlanCommand {
                 "LATEST", "STASH", "EMA");
         List<String> skipped = new ArrayList<>();
         for (ScheduleKind kind : r.schedules()) {
-            PartitionSearch.Plan plan;
+            Prediction prediction;
             try {
                 int unit = kind.microbatched() ? r.batchSize() / r.microbatches() : r.batchSize();
                 BlockCosts blockCosts = r.measured()
                         ? profiled.computeIfAbsent(unit, u -> BlockProfiler.costs(r.model(), u, Precision.FLOAT, 1))
                         : estimated;
-                plan = PartitionSearch.best(r.model(), kind, r.devices(), r.microbatches(), r.batchSize(), blockCosts, r.link());
+                prediction = Prediction.of(r.model(), new PartitionSpec.Balanced(r.devices()), kind, r.microbatches(), r.batchSize(),
+                        blockCosts, r.link());
             } catch (IllegalArgumentException e) {
                 // a schedule this setup cannot run (interleaved 1F1B's rules): say why, plan the others
                 skipped.add(TrialConfig.label(kind) + ": " + e.getMessage());
                 continue;
             }
-            Simulation sim = plan.simulation();
-            long[] params = r.model().parameterCounts();
+            Simulation sim = prediction.simulation();
             List<String> staleness = new ArrayList<>();
-            for (int d : kind.stageDelays(plan.partition())) {
+            for (int d : prediction.stageStaleness()) {
                 staleness.add(String.valueOf(d));
             }
-            table.row(TrialConfig.label(kind), plan.partition().toString(),
-                    String.format(Locale.ROOT, "%.3f", sim.secondsPerMinibatch() * 1e3),
-                    String.format(Locale.ROOT, "%.0f", sim.samplesPerSecond(r.batchSize())),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * sim.bubble()),
+            table.row(TrialConfig.label(kind), prediction.partition().toString(),
+                    String.format(Locale.ROOT, "%.3f", prediction.secondsPerMinibatch() * 1e3),
+                    String.format(Locale.ROOT, "%.0f", prediction.samplesPerSecond()),
+                    String.format(Locale.ROOT, "%.1f%%", 100 * prediction.bubble()),
                     String.join(",", staleness),
-                    WeightMemory.human(sim.peakActivationBytes(0, plan.costs().activationBytes())),
-                    WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.LATEST, plan.partition(), params, kind, 4)),
-                    WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.STASH, plan.partition(), params, kind, 4)),
-                    WeightMemory.human(WeightMemory.totalPeakBytes(WeightMode.EMA, plan.partition(), params, kind, 4)));
+                    WeightMemory.human(prediction.deviceActivationBytes()[0]),
+                    WeightMemory.human(total(prediction.stageHistoryBytes(WeightMode.LATEST))),
+                    WeightMemory.human(total(prediction.stageHistoryBytes(WeightMode.STASH))),
+                    WeightMemory.human(total(prediction.stageHistoryBytes(WeightMode.EMA))));
             if (r.trace() != null) {
                 Path file = traceFile(r.trace(), kind, r.schedules().size() > 1);
                 Files.writeString(file, ChromeTrace.json(sim), StandardCharsets.UTF_8);
@@ -200,7 +200,7 @@ public final class PlanCommand {
             if (r.grid()) {
                 int m = kind.microbatched() ? r.microbatches() : 1;
                 out.println(TrialConfig.label(kind) + ", first 3 minibatches:");
-                out.println(Schedule.generate(kind, plan.partition().numStages(), 3 * m, m).grid());
+                out.println(Schedule.generate(kind, prediction.partition().numStages(), 3 * m, m).grid());
             }
         }
         out.print(table.aligned());
@@ -210,6 +210,14 @@ public final class PlanCommand {
         out.println("\nbubble: idle share of device time in steady state (GPipe's flush, the stages' imbalance); staleness:"
                 + " updates between a unit's forward and backward per stage; weight columns: history bytes beyond the"
                 + " current weights (float), all stages together.");
+    }
+
+    private static long total(long[] bytes) {
+        long sum = 0;
+        for (long b : bytes) {
+            sum += b;
+        }
+        return sum;
     }
 
     static Path traceFile(String trace, ScheduleKind kind, boolean several) {

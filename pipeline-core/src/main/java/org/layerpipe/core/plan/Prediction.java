@@ -3,6 +3,7 @@ package org.layerpipe.core.plan;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.partition.Partition;
 import org.layerpipe.core.partition.PartitionSpec;
+import org.layerpipe.core.schedule.InterleavedOneFOneBSchedule;
 import org.layerpipe.core.schedule.Schedule;
 import org.layerpipe.core.schedule.ScheduleKind;
 import org.layerpipe.core.weights.WeightMemory;
@@ -77,9 +78,8 @@ public record Prediction(ScheduleKind kind, Partition partition, int devices, in
             devices = partition.numStages();
             PartitionSearch.stages(model, kind, devices);
         }
-        if (interleaved && microbatches % devices != 0) {
-            throw new IllegalArgumentException("interleaved 1F1B on " + devices + " devices needs microbatches that are a multiple of "
-                    + devices + ", got " + microbatches);
+        if (interleaved) {
+            InterleavedOneFOneBSchedule.requireMicrobatches(devices, microbatches);
         }
         return devices;
     }

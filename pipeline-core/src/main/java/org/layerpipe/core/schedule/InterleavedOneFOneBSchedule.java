@@ -41,11 +41,7 @@ public final class InterleavedOneFOneBSchedule {
         int p = numStages / chunks;
         int v = chunks;
         int m = microbatches;
-        if (m % p != 0) {
-            throw new IllegalArgumentException("interleaved 1F1B needs the microbatches per minibatch to be a multiple of the " + p
-                    + " devices (Megatron-LM's rule), but they are " + m + ": use " + (m / p + 1) * p
-                    + (m / p > 0 ? " or " + (m / p) * p : ""));
-        }
+        requireMicrobatches(p, m);
         List<List<Event>> order = new ArrayList<>();
         for (int d = 0; d < p; d++) {
             List<Event> ops = new ArrayList<>();
@@ -88,6 +84,19 @@ public final class InterleavedOneFOneBSchedule {
      * The k-th forward (or backward) of device d within a minibatch, in Megatron's order: groups of
      * p microbatches, each group through chunk 0, 1, … (backwards through the last chunk first).
      */
+    /**
+     * Megatron-LM's rule: the microbatches per minibatch are a multiple of the devices.
+     *
+     * @throws IllegalArgumentException saying so, with the nearest counts that fit
+     */
+    public static void requireMicrobatches(int devices, int microbatches) {
+        if (microbatches % devices != 0) {
+            throw new IllegalArgumentException("interleaved 1F1B needs the microbatches per minibatch to be a multiple of the " + devices
+                    + " devices (Megatron-LM's rule), but they are " + microbatches + ": use " + (microbatches / devices + 1) * devices
+                    + (microbatches / devices > 0 ? " or " + (microbatches / devices) * devices : ""));
+        }
+    }
+
     private static Event pass(int k, boolean forward, int d, int p, int v, int base) {
         int group = k / (p * v);
         int within = k % (p * v);

@@ -87,7 +87,8 @@ class TrainCommandTest {
         assertEquals(2, run("--plan", "true", "--model", "resnet18", "--data", "cifar100", "--partition", "balanced:3",
                 "--schedule", "interleaved-1f1b", "--microbatches", "4"));
         assertTrue(err.toString(StandardCharsets.UTF_8).endsWith(
-                "error: interleaved 1F1B on 3 devices needs microbatches that are a multiple of 3, got 4\n"), err.toString(StandardCharsets.UTF_8));
+                "error: interleaved 1F1B needs the microbatches per minibatch to be a multiple of the 3 devices (Megatron-LM's rule),"
+                + " but they are 4: use 6 or 3\n"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -90,7 +90,8 @@ class TrialPlannerTest {
         assertEquals("interleaved 1F1B on 8 devices needs 16 stages (2 chunks each) but the model has 15 blocks",
                 assertThrows(IllegalArgumentException.class, () -> TrialPlanner.plan(planned(Map.of("partition", "balanced:8",
                         "schedule", "interleaved-1f1b", "microbatches", "8")), () -> null)).getMessage());
-        assertEquals("interleaved 1F1B on 3 devices needs microbatches that are a multiple of 3, got 4",
+        assertEquals("interleaved 1F1B needs the microbatches per minibatch to be a multiple of the 3 devices (Megatron-LM's rule),"
+                + " but they are 4: use 6 or 3",
                 assertThrows(IllegalArgumentException.class, () -> TrialPlanner.plan(planned(Map.of("partition", "balanced:3",
                         "schedule", "interleaved-1f1b", "microbatches", "4")), () -> null)).getMessage());
         assertEquals("16 devices for 15 blocks: a device needs at least one block",

@@ -302,8 +302,8 @@ class MalformedSweepTest {
                         base: {plan: true, model: resnet18, data: cifar100, schedule: interleaved-1f1b, microbatches: 4}
                         axes:
                           partition: [balanced:2, balanced:3]
-                        """, "bad.yaml:4: trial 1 (partition=balanced:3): interleaved 1F1B on 3 devices needs microbatches that are a multiple of 3,"
-                        + " got 4"),
+                        """, "bad.yaml:4: trial 1 (partition=balanced:3): interleaved 1F1B needs the microbatches per minibatch to be a"
+                        + " multiple of the 3 devices (Megatron-LM's rule), but they are 4: use 6 or 3"),
                 bad("interleaved without plan: true", """
                         name: x
                         base:
