@@ -132,8 +132,8 @@ public final class Measure {
             planCheck(spec, partition, init, data, batch, steps, warmup, rounds, variants, profileBatch);
             return;
         }
-        Map<Variant, List<Round>> done = pipeline(spec, partition, init, data, batch, steps, warmup, rounds, variants, r -> { });
-        done.forEach((v, list) -> System.out.println(measurement(v.label(), list, batch, steps, partition.toString()).line()));
+        Map<Variant, List<Round>> timed = pipeline(spec, partition, init, data, batch, steps, warmup, rounds, variants, r -> { });
+        timed.forEach((v, list) -> System.out.println(measurement(v.label(), list, batch, steps, partition.toString()).line()));
         if (stages > 1) {
             // the planner's figure for the LATEST run, on block costs profiled now that the JIT has compiled the engine
             BlockCosts costs = BlockProfiler.costs(spec, profileBatch, DataType.FLOAT, SEED);
