@@ -82,7 +82,9 @@ public final class Cli {
                 out.flush();
                 return OptionalInt.of(0);
             }
-            for (PositionalParamSpec p : line.getCommandSpec().positionalParameters()) {
+            // after the first parameter of a command that stops there, the arguments are another command's
+            for (PositionalParamSpec p : line.isStopAtPositional() ? List.<PositionalParamSpec>of()
+                    : line.getCommandSpec().positionalParameters()) {
                 for (String value : p.stringValues()) {
                     if (looksLikeFlag(value)) {
                         // picocli tells an unknown --name from a parameter by its likeness to the known flags; no parameter here starts with '-'

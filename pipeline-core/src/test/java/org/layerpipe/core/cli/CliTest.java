@@ -97,6 +97,16 @@ class CliTest {
     }
 
     @Test
+    void aCommandThatStopsAtItsFirstParameterLeavesTheRestToTheNextCommand() {
+        Demo d = new Demo();
+        picocli.CommandLine line = Cli.commandLine(d).setStopAtPositional(true);
+        assertEquals(OptionalInt.empty(), Cli.parse(line, new String[] {"--loud", "train", "--model", "cnn", "--help"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals(List.of("train", "--model", "cnn", "--help"), d.files);
+        assertEquals("", out.toString(StandardCharsets.UTF_8) + err());
+    }
+
+    @Test
     void aTrialSettingsNameLeadsToItsFlag() {
         assertEquals(OptionalInt.of(2), Cli.parse(TrainCommand.commandLine(), new String[] {"--learning_rate", "0.1"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)));
