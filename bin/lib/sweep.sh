@@ -69,6 +69,8 @@ while (($# > 0)); do
     --master)
       (($# >= 2)) || { echo "layerpipe sweep: $1 needs a value" >&2; exit 2; }
       master="$2"; shift 2 ;;
+    --output=*|--concurrent-trials=*|--journal=*|--journal-wait=*|--tracking-retry=*) job+=("$1"); shift ;;
+    --tracking-uri=*) tracking="${1#--tracking-uri=}"; shift ;;
     --master=*) master="${1#--master=}"; shift ;;
     --verbose|-v|--supervise) submit+=("$1"); shift ;;
     --*=*) submit+=("$1"); shift ;;

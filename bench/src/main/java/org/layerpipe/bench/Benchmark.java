@@ -12,7 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
+import org.layerpipe.core.cli.Cli;
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Models;
 import org.layerpipe.core.model.Shape;
@@ -34,7 +36,7 @@ import org.layerpipe.core.weights.WeightMode;
  * JVM on one partition, for the overhead of each weight history. Prints two tables and,
  * with {@code --json}, writes the same figures for scripts.
  *
- * <p>Flags ({@link BenchFlags}, each {@code --name value} or {@code --name=value}):
+ * <p>Flags ({@link BenchFlags.Options}, each {@code --name value} or {@code --name=value}):
  * {@code --models mlp,wide-mlp,cnn[,resnet18]}, {@code --scale X} (factor on every model's
  * default step count), {@code --rounds R}, {@code --batch N}, {@code --json FILE},
  * {@code --help}. An unknown flag or bad value prints one sentence and exits with 2.
@@ -62,13 +64,14 @@ public final class Benchmark {
      * measured). A failed measurement throws, with the child's last lines.
      */
     static int run(String[] args, PrintStream out, PrintStream err) throws IOException, InterruptedException {
+        BenchFlags.Options options = new BenchFlags.Options();
+        OptionalInt done = Cli.parse(options, args, out, err);
+        if (done.isPresent()) {
+            return done.getAsInt();
+        }
         BenchFlags flags;
         try {
-            flags = BenchFlags.parse(args);
-            if (flags.help()) {
-                out.print(BenchFlags.USAGE);
-                return 0;
-            }
+            flags = options.flags();
             if (flags.json() != null) {
                 Path parent = Path.of(flags.json()).toAbsolutePath().getParent();
                 if (parent != null && !Files.isDirectory(parent)) {
@@ -77,8 +80,7 @@ public final class Benchmark {
                 }
             }
         } catch (BenchFlags.UsageException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, e.getMessage());
         }
         int cores = Runtime.getRuntime().availableProcessors();
         if (flags.planCheck()) {

@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.StringJoiner;
 import java.util.function.IntConsumer;
 import java.util.function.IntToDoubleFunction;
 
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.layerpipe.core.cli.Cli;
 import org.layerpipe.core.data.Batch;
 import org.layerpipe.core.data.Batches;
 import org.layerpipe.core.data.CifarReader;
@@ -50,6 +52,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * One measurement, in a JVM of its own so that thread settings (environment variables) are
@@ -98,13 +103,62 @@ public final class Measure {
     private Measure() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        String what = args[0];
-        BenchModel model = BenchModel.of(args[1]);
-        int batch = Integer.parseInt(args[2]);
-        int steps = Integer.parseInt(args[3]);
-        int warmup = Integer.parseInt(args[4]);
-        int rounds = Integer.parseInt(args[5]);
+    /** The child's command line, as {@link Benchmark} writes it: positional parameters only. */
+    @Command(name = "Measure", customSynopsis = {
+        "usage: Measure dl4j <model> <batch> <steps> <warmup> <rounds>",
+        "       Measure pipeline <model> <batch> <steps> <warmup> <rounds> <stages> <weights>",
+        "       Measure plan-check <model> <batch> <steps> <warmup> <rounds> <microbatches>"}, description = {
+            "One measurement of bin/layerpipe bench, in a JVM of its own: one line per contender.", ""})
+    static final class Args {
+        @Parameters(index = "0", paramLabel = "<what>", description = "dl4j, pipeline or plan-check")
+        private String what;
+
+        @Parameters(index = "1", paramLabel = "<model>", description = "a bench model: mlp, wide-mlp, cnn or resnet18")
+        private String model;
+
+        @Parameters(index = "2", paramLabel = "<batch>", description = "examples per minibatch")
+        private int batch;
+
+        @Parameters(index = "3", paramLabel = "<steps>", description = "timed steps per round")
+        private int steps;
+
+        @Parameters(index = "4", paramLabel = "<warmup>", description = "untimed warm-up steps (repeated until 4 s have passed)")
+        private int warmup;
+
+        @Parameters(index = "5", paramLabel = "<rounds>", description = "timed rounds, the best one counts")
+        private int rounds;
+
+        @Parameters(index = "6", arity = "0..1", paramLabel = "<stages|microbatches>",
+                description = "pipeline: stages (1 or 2); plan-check: GPipe's microbatches per minibatch")
+        private Integer count;
+
+        @Parameters(index = "7", arity = "0..1", paramLabel = "<weights>", description = "pipeline: latest, ema and stash, comma-separated")
+        private String weights;
+
+        @Mixin
+        private Cli.HelpOption help;
+    }
+
+    public static void main(String[] argv) throws InterruptedException {
+        Args args = new Args();
+        OptionalInt done = Cli.parse(args, argv, System.out, System.err);
+        if (done.isPresent()) {
+            if (done.getAsInt() != 0) {
+                System.exit(done.getAsInt());
+            }
+            return;
+        }
+        String what = args.what;
+        if (!List.of("dl4j", "pipeline", PLAN_CHECK).contains(what) || !what.equals("dl4j") && args.count == null
+                || what.equals("pipeline") && args.weights == null) {
+            System.exit(Cli.usageError(System.err, "Measure " + String.join(" ", argv) + ": not a measurement (see Measure --help)"));
+            return;
+        }
+        BenchModel model = BenchModel.of(args.model);
+        int batch = args.batch;
+        int steps = args.steps;
+        int warmup = args.warmup;
+        int rounds = args.rounds;
         ModelSpec spec = model.spec();
         List<INDArray[]> data = data(model, spec, batch, Math.max(steps, warmup));
         List<INDArray> init = Nd4jLayers.initialParameters(spec, DataType.FLOAT, SEED);
@@ -112,18 +166,18 @@ public final class Measure {
             System.out.println(dl4j(spec, init, data, batch, steps, warmup, rounds).line());
             return;
         }
-        int stages = what.equals(PLAN_CHECK) ? 2 : Integer.parseInt(args[6]);
+        int stages = what.equals(PLAN_CHECK) ? 2 : args.count;
         int profileBatch = model.profileBatch(batch);
         Partition partition = stages == 1 ? Partition.of(spec.numBlocks())
                 : BalancedPartitioner.partition(BlockProfiler.profile(spec, profileBatch, DataType.FLOAT, SEED), stages);
         List<Variant> variants = new ArrayList<>();
         if (what.equals(PLAN_CHECK)) {
-            int micro = Integer.parseInt(args[6]);
+            int micro = args.count;
             for (ScheduleKind kind : PLAN_CHECKED) {
                 variants.add(new Variant(TrialConfig.label(kind), kind, kind.microbatched() ? micro : 1, WeightSettings.latest()));
             }
         } else {
-            for (String w : args[7].split(",")) {
+            for (String w : args.weights.split(",")) {
                 WeightSettings weights = weights(w);
                 variants.add(new Variant(weights.label(), ScheduleKind.LAYERPIPE2, 1, weights));
             }

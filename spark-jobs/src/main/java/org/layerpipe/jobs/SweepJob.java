@@ -2,6 +2,7 @@ package org.layerpipe.jobs;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,12 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
+import org.layerpipe.core.cli.Cli;
 import org.layerpipe.jobs.report.Report;
 import org.layerpipe.jobs.report.SweepReport;
 import org.layerpipe.jobs.results.EpochRow;
@@ -32,6 +35,10 @@ import org.layerpipe.jobs.tracking.MlflowRestTracker;
 import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.RetryPolicy;
 import org.layerpipe.jobs.tracking.Tracker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code spark-submit --class org.layerpipe.jobs.SweepJob spark-jobs-shaded.jar <sweep.yaml> [options]}:
@@ -40,68 +47,75 @@ import org.layerpipe.jobs.tracking.Tracker;
  */
 public final class SweepJob {
 
-    static final String USAGE = """
-            usage: SweepJob <sweep.yaml> [--output PATH] [--tracking-uri URI] [--force] [--journal DIR] [--concurrent-trials N]
-                            [--tracking-retry SECONDS] [--journal-wait SECONDS]
-
-              <sweep.yaml>            the sweep file (local path or any Hadoop path)
-              --output PATH           folder for the Parquet tables trials/ and epochs/ [default: results/<sweep name>]
-              --tracking-uri URI      MLflow tracking server [default: $MLFLOW_TRACKING_URI]
-              --force                 re-run trials that are done (finished or diverged); each replaces its old run once it finished
-              --journal DIR           local folder where MLflow calls wait while the server is down [default: <tmp>/layerpipe-journal]
-              --concurrent-trials N   trials running at once [default: task slots = default parallelism / spark.task.cpus]
-              --tracking-retry S      how long one MLflow call is retried before it is journaled [default: 120]
-              --journal-wait S        how long a finished trial (and the driver) waits for a down server to take the
-                                      journaled calls before leaving them on disk, and a retried trial for the server
-                                      before it starts [default: 30]
-            """;
-
     /** Why a submission with speculative tasks is refused. */
     static final String SPECULATION_REFUSED = "spark.speculation=true would run a trial in two task attempts at once, each"
             + " replacing the other's MLflow run: submit with --conf spark.speculation=false";
 
-    /** Parsed command line. */
+    /** What the job was given, checked. */
     record Args(String sweep, String output, String trackingUri, boolean force, String journal, int concurrentTrials,
                 Duration trackingRetry, Duration journalWait) {
+    }
 
-        static Args parse(String[] args) {
-            String sweep = null;
-            String output = null;
-            String uri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
-            boolean force = false;
-            String journal = Path.of(System.getProperty("java.io.tmpdir"), "layerpipe-journal").toString();
-            int concurrent = 0;
-            Duration retry = RetryPolicy.DEFAULT.maxElapsed();
-            Duration journalWait = JournalingTracker.DEFAULT_CLOSE_WAIT;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--output" -> output = value(args, ++i, a);
-                    case "--tracking-uri" -> uri = value(args, ++i, a);
-                    case "--force" -> force = true;
-                    case "--journal" -> journal = value(args, ++i, a);
-                    case "--concurrent-trials" -> concurrent = (int) number(args, ++i, a);
-                    case "--tracking-retry" -> retry = Duration.ofSeconds(number(args, ++i, a));
-                    case "--journal-wait" -> journalWait = Duration.ofSeconds(number(args, ++i, a));
-                    default -> {
-                        if (a.startsWith("--") || sweep != null) {
-                            throw new IllegalArgumentException("unknown argument '" + a + "'\n" + USAGE);
-                        }
-                        sweep = a;
-                    }
-                }
+    /** The job's command line: what spark-submit passes after the jar. */
+    @Command(name = "SweepJob", customSynopsis = {
+        Options.SYNOPSIS,
+        "                [--tracking-retry SECONDS] [--journal-wait SECONDS]"}, description = "")
+    static final class Options {
+
+        static final String SYNOPSIS = "usage: SweepJob <sweep.yaml> [--output PATH] [--tracking-uri URI] [--force] [--journal DIR]"
+                + " [--concurrent-trials N]";
+
+        @Parameters(paramLabel = "<sweep.yaml>", arity = "0..*", description = "the sweep file (local path or any Hadoop path)")
+        private List<String> files = new ArrayList<>();
+
+        @Option(names = "--output", paramLabel = "PATH",
+                description = "folder for the Parquet tables trials/ and epochs/ [default: results/<sweep name>]")
+        private String output;
+
+        @Option(names = "--tracking-uri", paramLabel = "URI", description = "MLflow tracking server [default: $MLFLOW_TRACKING_URI]")
+        private String trackingUri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
+
+        @Option(names = "--force",
+                description = "re-run trials that are done (finished or diverged); each replaces its old run once it finished")
+        private boolean force;
+
+        @Option(names = "--journal", paramLabel = "DIR",
+                description = "local folder where MLflow calls wait while the server is down [default: <tmp>/layerpipe-journal]")
+        private String journal = Path.of(System.getProperty("java.io.tmpdir"), "layerpipe-journal").toString();
+
+        @Option(names = "--concurrent-trials", paramLabel = "N",
+                description = "trials running at once [default: task slots = default parallelism / spark.task.cpus]")
+        private String concurrentTrials = "0";
+
+        @Option(names = "--tracking-retry", paramLabel = "S",
+                description = "how long one MLflow call is retried before it is journaled [default: 120]")
+        private String trackingRetry = String.valueOf(RetryPolicy.DEFAULT.maxElapsed().toSeconds());
+
+        @Option(names = "--journal-wait", paramLabel = "S", description = {
+            "how long a finished trial (and the driver) waits for a down server to take the",
+            "journaled calls before leaving them on disk, and a retried trial for the server",
+            "before it starts [default: 30]"})
+        private String journalWait = String.valueOf(JournalingTracker.DEFAULT_CLOSE_WAIT.toSeconds());
+
+        @Mixin
+        private Cli.HelpOption help;
+
+        /** @throws IllegalArgumentException one sentence for a missing sweep file or server, or a bad number */
+        Args args() {
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException("no sweep file given: " + SYNOPSIS);
             }
-            if (sweep == null) {
-                throw new IllegalArgumentException("no sweep file given\n" + USAGE);
+            if (files.size() > 1) {
+                throw new IllegalArgumentException("SweepJob takes one sweep file, got '" + files.get(0) + "' and '" + files.get(1) + "'");
             }
-            if (uri == null || uri.isBlank()) {
+            if (trackingUri == null || trackingUri.isBlank()) {
                 throw new IllegalArgumentException("no MLflow tracking server: pass --tracking-uri or set MLFLOW_TRACKING_URI");
             }
-            return new Args(sweep, output, uri, force, journal, concurrent, retry, journalWait);
+            return new Args(files.get(0), output, trackingUri, force, journal, (int) number("--concurrent-trials", concurrentTrials),
+                    Duration.ofSeconds(number("--tracking-retry", trackingRetry)), Duration.ofSeconds(number("--journal-wait", journalWait)));
         }
 
-        private static long number(String[] args, int i, String flag) {
-            String text = value(args, i, flag);
+        private static long number(String flag, String text) {
             try {
                 long n = Long.parseLong(text);
                 if (n >= 0 && n <= Integer.MAX_VALUE) {
@@ -112,31 +126,32 @@ public final class SweepJob {
             }
             throw new IllegalArgumentException(flag + " needs a whole number of at least 0, got '" + text + "'");
         }
-
-        private static String value(String[] args, int i, String flag) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException(flag + " needs a value");
-            }
-            return args[i];
-        }
     }
 
     private SweepJob() {
     }
 
     public static void main(String[] argv) {
-        int code;
-        try {
-            code = run(Args.parse(argv));
-        } catch (IllegalArgumentException e) { // bad arguments or sweep file (SweepException names file and line)
-            System.err.println("error: " + e.getMessage());
-            code = 2;
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            code = 1;
-        }
+        int code = run(argv, System.out, System.err);
         if (code != 0) {
             System.exit(code);
+        }
+    }
+
+    /** The whole job: 0 when it ran or printed its help, 2 for a mistake in the arguments or the sweep file, 1 for a failure. */
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        Options options = new Options();
+        OptionalInt done = Cli.parse(options, argv, out, err);
+        if (done.isPresent()) {
+            return done.getAsInt();
+        }
+        try {
+            return run(options.args());
+        } catch (IllegalArgumentException e) { // bad arguments or sweep file (SweepException names file and line)
+            return Cli.usageError(err, e.getMessage());
+        } catch (RuntimeException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import org.layerpipe.core.model.ModelSpec;
 import org.layerpipe.core.model.Shape;
@@ -28,43 +29,72 @@ import org.layerpipe.core.train.Precision;
 import org.layerpipe.core.train.TrialConfig;
 import org.layerpipe.core.weights.WeightMemory;
 import org.layerpipe.core.weights.WeightMode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code layerpipe plan}: how a model would pipeline over N devices under each schedule, from
  * a simulation ({@link org.layerpipe.core.plan.Simulator}) rather than a run — the best contiguous partition per
  * schedule, its time per minibatch, bubble and memory per stage. Exit 0, or 2 for a usage error.
  */
+@Command(name = "plan", customSynopsis = "usage: layerpipe plan --model NAME --devices N [flags]", description = {
+    "Simulates pipelined training of one model on N devices (one stage each) under several",
+    "schedules and prints, per schedule, the best contiguous partition and what it costs.",
+    "  layerpipe plan --model resnet18 --data cifar100 --devices 8 --batch-size 128 --trace plan.json",
+    ""})
 public final class PlanCommand {
 
-    static final String USAGE = """
-            usage: layerpipe plan --model NAME --devices N [flags]
+    @Option(names = "--model", paramLabel = "NAME", description = "mlp, cnn or resnet18 [default mlp]")
+    private String model = "mlp";
 
-            Simulates pipelined training of one model on N devices (one stage each) under several
-            schedules and prints, per schedule, the best contiguous partition and what it costs.
-              layerpipe plan --model resnet18 --data cifar100 --devices 8 --batch-size 128 --trace plan.json
+    @Option(names = "--hidden", paramLabel = "W,W", description = "mlp hidden widths [default 256,128]")
+    private String hidden = "256,128";
 
-              --model NAME          mlp, cnn or resnet18 [default mlp]
-              --hidden W,W          mlp hidden widths [default 256,128]
-              --data NAME           fashion-mnist, cifar10 or cifar100 (the input shape) [default fashion-mnist]
-              --devices N           devices = pipeline stages [default 2]
-              --schedules LIST      from layerpipe2, 1f1b, gpipe, 1f1b-flush, zb-h1, interleaved-1f1b, sequential
-                                    [default all seven]; zb-h1 (zero bubble) splits each backward into input-
-                                    and weight-gradient passes, interleaved-1f1b puts 2 model chunks on each
-                                    device: both exist here only, the trainer runs neither
-              --microbatches M      microbatches per minibatch of the synchronous schedules (divides the batch) [default 4]
-              --batch-size B        examples per minibatch [default 64]
-              --costs KIND          estimated (from each block's multiply-adds at --device-tflops) or
-                                    measured (each block profiled on this machine) [default estimated]
-              --device-tflops X     sustained TFLOP/s of one device, for estimated costs [default 10]
-              --link-gbps X         bandwidth between neighbouring devices, Gbit/s [default 100]
-              --link-latency-us X   latency per transfer, µs [default 10]
-              --trace FILE          write each schedule's timeline as Chrome-trace JSON (FILE, with the
-                                    schedule's name before the extension), for chrome://tracing or Perfetto
-              --grid                print each schedule's tick × device grid (first 3 minibatches)
-            """;
+    @Option(names = "--data", paramLabel = "NAME", description = "fashion-mnist, cifar10 or cifar100 (the input shape) [default fashion-mnist]")
+    private String data = "fashion-mnist";
 
-    private static final List<String> FLAGS = List.of("model", "hidden", "data", "devices", "schedules", "microbatches",
-            "batch-size", "costs", "device-tflops", "link-gbps", "link-latency-us", "trace");
+    @Option(names = "--devices", paramLabel = "N", description = "devices = pipeline stages [default 2]")
+    private String devices = "2";
+
+    @Option(names = "--schedules", paramLabel = "LIST", description = {
+        "from layerpipe2, 1f1b, gpipe, 1f1b-flush, zb-h1, interleaved-1f1b, sequential",
+        "[default all seven]; zb-h1 (zero bubble) splits each backward into input-",
+        "and weight-gradient passes, interleaved-1f1b puts 2 model chunks on each",
+        "device: both exist here only, the trainer runs neither"})
+    private String schedules = "layerpipe2,1f1b,gpipe,1f1b-flush,zb-h1,interleaved-1f1b,sequential";
+
+    @Option(names = "--microbatches", paramLabel = "M",
+            description = "microbatches per minibatch of the synchronous schedules (divides the batch) [default 4]")
+    private String microbatches = "4";
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "examples per minibatch [default 64]")
+    private String batchSize = "64";
+
+    @Option(names = "--costs", paramLabel = "KIND", description = {
+        "estimated (from each block's multiply-adds at --device-tflops) or",
+        "measured (each block profiled on this machine) [default estimated]"})
+    private String costs = "estimated";
+
+    @Option(names = "--device-tflops", paramLabel = "X", description = "sustained TFLOP/s of one device, for estimated costs [default 10]")
+    private String deviceTflops = "10";
+
+    @Option(names = "--link-gbps", paramLabel = "X", description = "bandwidth between neighbouring devices, Gbit/s [default 100]")
+    private String linkGbps = "100";
+
+    @Option(names = "--link-latency-us", paramLabel = "X", description = "latency per transfer, µs [default 10]")
+    private String linkLatencyUs = "10";
+
+    @Option(names = "--trace", paramLabel = "FILE", description = {
+        "write each schedule's timeline as Chrome-trace JSON (FILE, with the",
+        "schedule's name before the extension), for chrome://tracing or Perfetto"})
+    private String trace;
+
+    @Option(names = "--grid", description = "print each schedule's tick × device grid (first 3 minibatches)")
+    private boolean grid;
+
+    @Mixin
+    private Cli.HelpOption help;
 
     private PlanCommand() {
     }
@@ -75,22 +105,16 @@ public final class PlanCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        PlanCommand command = new PlanCommand();
+        OptionalInt done = Cli.parse(command, args, out, err);
+        if (done.isPresent()) {
+            return done.getAsInt();
+        }
         Request request;
         try {
-            Flags.Parsed parsed = Flags.parse(args, FLAGS, List.of("grid"));
-            if (parsed.help()) {
-                out.print(USAGE);
-                return 0;
-            }
-            if (!parsed.positional().isEmpty() || !parsed.settings().isEmpty()) {
-                String first = parsed.positional().isEmpty() ? "--" + parsed.settings().keySet().iterator().next()
-                        : parsed.positional().get(0);
-                throw new IllegalArgumentException("unexpected argument '" + first + "': run layerpipe plan --help for its flags");
-            }
-            request = request(parsed.own());
+            request = command.request();
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, e.getMessage());
         }
         try {
             plan(request, out);
@@ -101,16 +125,15 @@ public final class PlanCommand {
         }
     }
 
-    static Request request(Map<String, String> own) {
-        String model = own.getOrDefault("model", "mlp");
-        List<Integer> hidden = new ArrayList<>();
-        for (String h : own.getOrDefault("hidden", "256,128").split(",")) {
-            hidden.add(positiveInt("hidden", h));
+    Request request() {
+        List<Integer> widths = new ArrayList<>();
+        for (String h : hidden.split(",")) {
+            widths.add(positiveInt("hidden", h));
         }
-        String data = own.getOrDefault("data", "fashion-mnist").toLowerCase(Locale.ROOT);
+        String dataSet = data.toLowerCase(Locale.ROOT);
         Shape.Image input;
         int classes;
-        switch (data) {
+        switch (dataSet) {
             case "fashion-mnist", "mnist" -> {
                 input = new Shape.Image(1, 28, 28);
                 classes = 10;
@@ -123,33 +146,30 @@ public final class PlanCommand {
                 input = new Shape.Image(3, 32, 32);
                 classes = 100;
             }
-            default -> throw new IllegalArgumentException("unknown --data '" + data + "': use fashion-mnist, cifar10 or cifar100");
+            default -> throw new IllegalArgumentException("unknown --data '" + dataSet + "': use fashion-mnist, cifar10 or cifar100");
         }
-        ModelSpec spec = new ModelConfig(model, hidden).build(input, classes);
-        int devices = positiveInt("devices", own.getOrDefault("devices", "2"));
-        if (devices > spec.numBlocks()) {
-            throw new IllegalArgumentException("--devices " + devices + ": " + spec.name() + " has only " + spec.numBlocks()
+        ModelSpec spec = new ModelConfig(model, widths).build(input, classes);
+        int deviceCount = positiveInt("devices", devices);
+        if (deviceCount > spec.numBlocks()) {
+            throw new IllegalArgumentException("--devices " + deviceCount + ": " + spec.name() + " has only " + spec.numBlocks()
                     + " blocks, and every device needs one");
         }
-        List<ScheduleKind> schedules = new ArrayList<>();
-        for (String s : own.getOrDefault("schedules", "layerpipe2,1f1b,gpipe,1f1b-flush,zb-h1,interleaved-1f1b,sequential").split(",")) {
-            schedules.add(ScheduleKind.parse(s));
+        List<ScheduleKind> kinds = new ArrayList<>();
+        for (String s : schedules.split(",")) {
+            kinds.add(ScheduleKind.parse(s));
         }
-        int batch = positiveInt("batch-size", own.getOrDefault("batch-size", "64"));
-        int micro = positiveInt("microbatches", own.getOrDefault("microbatches", "4"));
-        if (schedules.stream().anyMatch(ScheduleKind::microbatched) && batch % micro != 0) {
+        int batch = positiveInt("batch-size", batchSize);
+        int micro = positiveInt("microbatches", microbatches);
+        if (kinds.stream().anyMatch(ScheduleKind::microbatched) && batch % micro != 0) {
             throw new IllegalArgumentException("--microbatches " + micro + " does not divide --batch-size " + batch
                     + ": the synchronous schedules split each minibatch into equal microbatches");
         }
-        String costs = own.getOrDefault("costs", "estimated");
         if (!costs.equals("estimated") && !costs.equals("measured")) {
             throw new IllegalArgumentException("unknown --costs '" + costs + "': use estimated or measured");
         }
-        double tflops = positive("device-tflops", own.getOrDefault("device-tflops", "10"));
-        Link link = Link.gbps(positive("link-gbps", own.getOrDefault("link-gbps", "100")),
-                nonNegative("link-latency-us", own.getOrDefault("link-latency-us", "10")));
-        return new Request(spec, devices, List.copyOf(schedules), micro, batch, costs.equals("measured"), tflops, link,
-                own.get("trace"), own.containsKey("grid"));
+        double tflops = positive("device-tflops", deviceTflops);
+        Link link = Link.gbps(positive("link-gbps", linkGbps), nonNegative("link-latency-us", linkLatencyUs));
+        return new Request(spec, deviceCount, List.copyOf(kinds), micro, batch, costs.equals("measured"), tflops, link, trace, grid);
     }
 
     static void plan(Request r, PrintStream out) throws IOException {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -24,23 +25,30 @@ import org.layerpipe.core.train.TrialResult;
 import org.layerpipe.core.train.TrialStatus;
 import org.layerpipe.core.weights.WeightMemory;
 import org.layerpipe.core.weights.WeightMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code layerpipe train}: one trial from flags, with a progress line while an epoch runs
  * and a table row per epoch. Exit code 0 when it finished, 1 when it diverged or failed,
  * 2 for a usage error or a backend that cannot run here (one sentence, no stack trace).
+ * Every trial setting is a flag ({@link Cli#settingOptions}).
  */
+@Command(name = "train", customSynopsis = "usage: layerpipe train [--SETTING VALUE ...] [--devices 0,1]", description = {
+    "Trains one pipelined trial and prints a row per epoch, e.g.",
+    "  layerpipe train --model cnn --data fashion-mnist --partition balanced:2 --epochs 2",
+    "  layerpipe train --model dl4j:/path/net.zip --data fashion-mnist    (your own Deeplearning4j network)",
+    "",
+    "Flags: train's own --devices, then every setting (the same keys in sweep files):"})
 public final class TrainCommand {
 
-    static final String USAGE = """
-            usage: layerpipe train [--SETTING VALUE ...] [--devices 0,1]
+    @Option(names = "--devices", paramLabel = "IDS", description = "GPU ids for the stages, round-robin (CUDA build only)")
+    private String devices;
 
-            Trains one pipelined trial and prints a row per epoch, e.g.
-              layerpipe train --model cnn --data fashion-mnist --partition balanced:2 --epochs 2
-              layerpipe train --model dl4j:/path/net.zip --data fashion-mnist    (your own Deeplearning4j network)
-
-            Settings (also usable in sweep files):
-            """;
+    @Mixin
+    private Cli.HelpOption help;
 
     private TrainCommand() {
     }
@@ -49,29 +57,32 @@ public final class TrainCommand {
         return run(args, out, err, Nd4jBackend::new);
     }
 
+    /** The command line of {@code train}: its own flags and one per trial setting. */
+    static CommandLine commandLine() {
+        CommandLine line = Cli.commandLine(new TrainCommand());
+        Cli.settingOptions().forEach(line.getCommandSpec()::addOption);
+        return line;
+    }
+
     /** @param backends builds the backend for the given GPU ids (tests pass their own) */
     static int run(String[] args, PrintStream out, PrintStream err, Function<List<Integer>, TrainingBackend> backends) {
+        CommandLine line = commandLine();
+        OptionalInt done = Cli.parse(line, args, out, err);
+        if (done.isPresent()) {
+            return done.getAsInt();
+        }
+        TrainCommand command = line.getCommand();
         TrialConfig config;
         List<Integer> devices = new ArrayList<>();
         try {
-            Flags.Parsed parsed = Flags.parse(args, List.of("devices"), List.of());
-            if (parsed.help()) {
-                out.print(USAGE + Flags.settingsHelp()
-                        + "  --devices IDS          GPU ids for the stages, round-robin (CUDA build only)\n");
-                return 0;
-            }
-            if (!parsed.positional().isEmpty()) {
-                throw new IllegalArgumentException("unexpected argument '" + parsed.positional().get(0) + "': settings are given as --key value");
-            }
-            config = TrialConfig.fromParams(parsed.settings());
-            if (parsed.own().containsKey("devices")) {
-                for (String d : parsed.own().get("devices").split(",")) {
+            config = TrialConfig.fromParams(Cli.settings(line.getParseResult()));
+            if (command.devices != null) {
+                for (String d : command.devices.split(",")) {
                     devices.add(Integer.parseInt(d.trim()));
                 }
             }
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, e.getMessage());
         }
         if (config.plan().enabled()) {
             return plan(config, () -> backends.apply(devices), out, err);
@@ -81,8 +92,7 @@ public final class TrainCommand {
             trainer = new PipelineTrainer(backends.apply(devices));
         } catch (BackendUnavailableException e) {
             // e.g. the CUDA build on a machine without an NVIDIA driver: a setup mistake, not a failed trial
-            err.println("error: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, e.getMessage());
         }
         TrialResult result = trainer.train(config, new ConsoleListener(out));
         if (result.status() != TrialStatus.FINISHED) {
@@ -101,8 +111,7 @@ public final class TrainCommand {
         try {
             p = TrialPlanner.plan(config, backend);
         } catch (IllegalArgumentException | BackendUnavailableException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, e.getMessage());
         }
         out.printf(Locale.ROOT, "planned trial %s: %s on %d devices, partition %s, schedule %s, batch %d (%s costs, not trained)%n",
                 config.configHash(), config.model().name(), p.devices(), p.partition(), TrialConfig.label(config.schedule()),

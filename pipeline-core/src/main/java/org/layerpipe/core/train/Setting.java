@@ -1,5 +1,6 @@
 package org.layerpipe.core.train;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,6 +123,26 @@ public record Setting(String key, String defaultValue, String help, boolean iden
             int allowed = Math.min(key.length(), shortName.length()) <= 4 ? 1 : 2;
             if (d <= allowed && d < bestDistance) {
                 best = s;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /**
+     * Of {@code names} (a command's own flags, say), the one {@code name} is a slip away from by the rule
+     * {@link #nearest} uses for keys: one edit for names of up to four characters, two for longer ones,
+     * separators and case ignored, and fewer edits than {@code name} has characters; the nearest if several are.
+     */
+    public static Optional<String> nearestOf(String name, Collection<String> names) {
+        String n = normal(name == null ? "" : name);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : names) {
+            String c = normal(candidate);
+            int d = distance(n, c);
+            if (d <= (c.length() <= 4 ? 1 : 2) && d < n.length() && d < bestDistance) {
+                best = candidate;
                 bestDistance = d;
             }
         }

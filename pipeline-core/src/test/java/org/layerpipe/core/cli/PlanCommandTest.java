@@ -75,7 +75,16 @@ class PlanCommandTest {
                 err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--lr", "0.1"));
-        assertEquals("error: unexpected argument '--lr': run layerpipe plan --help for its flags\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("error: unknown flag --lr: run with --help to see every flag\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--bach-size", "32"));
+        assertEquals("error: unknown flag --bach-size: did you mean --batch-size?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--devices"));
+        assertEquals("error: flag --devices needs a value\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("cnn"));
+        assertEquals("error: unexpected argument 'cnn': every option is a flag such as --model (see --help)\n", err.toString(StandardCharsets.UTF_8));
         err.reset();
         assertEquals(2, run("--costs", "guessed"));
         assertEquals("error: unknown --costs 'guessed': use estimated or measured\n", err.toString(StandardCharsets.UTF_8));
@@ -84,9 +93,14 @@ class PlanCommandTest {
     @Test
     void helpListsEveryFlag() {
         assertEquals(0, run("--help"));
-        for (String flag : new String[] {"--model", "--devices", "--schedules", "--microbatches", "--costs", "--device-tflops",
-            "--link-gbps", "--trace", "--grid", "--batch-size"}) {
-            assertTrue(out.toString(StandardCharsets.UTF_8).contains(flag), flag);
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String flag : new String[] {"--model NAME", "--hidden W,W", "--data NAME", "--devices N", "--schedules LIST", "--microbatches M",
+            "--costs KIND", "--device-tflops X", "--link-gbps X", "--link-latency-us X", "--trace FILE", "--grid", "--batch-size B",
+            "-h, --help"}) {
+            assertTrue(help.contains("\n  " + flag + " "), flag + " in " + help);
         }
+        assertTrue(help.startsWith("usage: layerpipe plan --model NAME --devices N [flags]\n\nSimulates pipelined training"), help);
+        assertTrue(help.contains("[default all seven]"), help);
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -32,9 +32,17 @@ class TrainCommandTest {
         assertEquals(0, run("--help"));
         String help = out.toString(StandardCharsets.UTF_8);
         for (Setting s : Setting.ALL) {
-            assertTrue(help.contains("--" + Flags.flagName(s) + " "), "help lacks --" + Flags.flagName(s));
+            assertTrue(help.contains("--" + Cli.flagName(s) + " V "), "help lacks --" + Cli.flagName(s));
+            assertTrue(help.contains(s.help()), "help lacks the description of " + s.key());
         }
-        assertTrue(help.contains("--devices"));
+        assertTrue(help.startsWith("usage: layerpipe train [--SETTING VALUE ...] [--devices 0,1]\n"), help);
+        assertTrue(help.contains("  --devices IDS "));
+        assertTrue(help.contains("  --batch-size V ") && help.contains("examples per minibatch [default 64]"), help);
+        assertTrue(help.contains("  -h, --help "), help);
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+        out.reset();
+        assertEquals(0, run("-h"));
+        assertEquals(help, out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -56,6 +64,14 @@ class TrainCommandTest {
         err.reset();
         assertEquals(2, run("--lr", "fast"));
         assertEquals("error: setting 'lr': 'fast' is not a valid number\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("--bach-size=32"));
+        assertEquals("error: unknown flag --bach-size: did you mean --batch-size?\n", err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("cnn"));
+        assertEquals("error: unexpected argument 'cnn': every option is a flag such as --devices (see --help)\n",
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals("", out.toString(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -92,13 +108,12 @@ class TrainCommandTest {
     }
 
     @Test
-    void flagsAcceptDashesDotsAndUnderscores() {
-        Flags.Parsed p = Flags.parse(new String[] {"--batch-size", "32", "--ema.rule=fixed", "--ema-beta", "0.5", "--data_train_limit", "9"},
-                java.util.List.of(), java.util.List.of());
-        assertEquals("32", p.settings().get("batch_size"));
-        assertEquals("fixed", p.settings().get("ema.rule"));
-        assertEquals("0.5", p.settings().get("ema.beta"));
-        assertEquals("9", p.settings().get("data.train_limit"));
+    void flagsAcceptDashesDotsAndUnderscoresAndBothValueForms() {
+        picocli.CommandLine line = TrainCommand.commandLine();
+        line.parseArgs("--batch-size", "32", "--ema.rule=fixed", "--ema-beta", "0.5", "--data_train_limit", "9", "--plan.link-latency_us=3",
+                "--lr", "0.1", "--lr", "0.2");
+        assertEquals(java.util.Map.of("batch_size", "32", "ema.rule", "fixed", "ema.beta", "0.5", "data.train_limit", "9",
+                "plan.link_latency_us", "3", "lr", "0.2"), Cli.settings(line.getParseResult()));
     }
 
     @Test

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.layerpipe.core.cli.Cli;
 import org.layerpipe.jobs.results.EpochRow;
 import org.layerpipe.jobs.results.ResultTables;
 import org.layerpipe.jobs.results.TrialRow;
@@ -18,6 +20,10 @@ import org.layerpipe.jobs.run.TrialOutcome;
 import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.Tracker;
 import org.layerpipe.jobs.tracking.TrackingException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code layerpipe report <results folder>} or {@code layerpipe report --experiment NAME}: reads a
@@ -26,26 +32,37 @@ import org.layerpipe.jobs.tracking.TrackingException;
  * figures. A mistake in the arguments or a folder without result tables is one line on stderr
  * and exit status 2.
  */
+@Command(name = "report", customSynopsis = {
+    "usage: layerpipe report <results folder> [--out DIR]",
+    "       layerpipe report --experiment NAME [--sweep-id ID] [--tracking-uri URI] [--out DIR]"}, description = {
+        "Groups a sweep's trials by variant (every setting but the seed) and writes report.md and",
+        "PNG figures: test accuracy vs epoch (mean over seeds with a 95 % band), final test accuracy",
+        "per variant and pipeline depth M with 95 % Student-t intervals, the same-seed differences to",
+        "STASH and to SEQUENTIAL with theirs, throughput and memory vs M, the EMA's reconstruction",
+        "error vs M, and a short reading of each question that says when a difference is within noise.",
+        ""},
+        footer = "Exit status: 0 when the report was written, 2 on a mistake in the arguments or the input.")
 public final class ReportCommand {
 
-    static final String USAGE = """
-            usage: layerpipe report <results folder> [--out DIR]
-                   layerpipe report --experiment NAME [--sweep-id ID] [--tracking-uri URI] [--out DIR]
+    @Parameters(paramLabel = "<results folder>", arity = "0..*",
+            description = "a sweep's --output folder (any Hadoop path), holding trials/ and epochs/")
+    private List<String> folders = new ArrayList<>();
 
-            Groups a sweep's trials by variant (every setting but the seed) and writes report.md and
-            PNG figures: test accuracy vs epoch (mean over seeds with a 95 % band), final test accuracy
-            per variant and pipeline depth M with 95 % Student-t intervals, the same-seed differences to
-            STASH and to SEQUENTIAL with theirs, throughput and memory vs M, the EMA's reconstruction
-            error vs M, and a short reading of each question that says when a difference is within noise.
+    @Option(names = "--experiment", paramLabel = "NAME", description = "read the trial runs of this MLflow experiment instead")
+    private String experiment;
 
-              <results folder>     a sweep's --output folder (any Hadoop path), holding trials/ and epochs/
-              --experiment NAME    read the trial runs of this MLflow experiment instead
-              --sweep-id ID        with --experiment: only this sweep's runs
-              --tracking-uri URI   with --experiment: the MLflow server [default: $MLFLOW_TRACKING_URI]
-              --out DIR            where report.md and the figures go
-                                   [default: <results folder>/report, or report-<experiment> with --experiment]
-            Exit status: 0 when the report was written, 2 on a mistake in the arguments or the input.
-            """;
+    @Option(names = "--sweep-id", paramLabel = "ID", description = "with --experiment: only this sweep's runs")
+    private String sweepId;
+
+    @Option(names = "--tracking-uri", paramLabel = "URI", description = "with --experiment: the MLflow server [default: $MLFLOW_TRACKING_URI]")
+    private String trackingUri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
+
+    @Option(names = "--out", paramLabel = "DIR", description = {"where report.md and the figures go",
+        "[default: <results folder>/report, or report-<experiment> with --experiment]"})
+    private String out;
+
+    @Mixin
+    private Cli.HelpOption help;
 
     private ReportCommand() {
     }
@@ -61,63 +78,30 @@ public final class ReportCommand {
         }
     }
 
-    /** Parsed arguments. */
+    /** What the command line asks for. */
     record Args(String results, String experiment, String sweepId, String trackingUri, String out) {
+    }
 
-        static Args parse(List<String> args) {
-            String results = null;
-            String experiment = null;
-            String sweepId = null;
-            String uri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
-            String out = null;
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                String flag = a.contains("=") && a.startsWith("--") ? a.substring(0, a.indexOf('=')) : a;
-                String inline = flag.equals(a) ? null : a.substring(a.indexOf('=') + 1);
-                switch (flag) {
-                    case "--experiment", "--sweep-id", "--tracking-uri", "--out" -> {
-                        String v = inline;
-                        if (v == null) {
-                            if (i + 1 >= args.size()) {
-                                throw new InputException(flag + " needs a value");
-                            }
-                            v = args.get(++i);
-                        }
-                        switch (flag) {
-                            case "--experiment" -> experiment = v;
-                            case "--sweep-id" -> sweepId = v;
-                            case "--tracking-uri" -> uri = v;
-                            default -> out = v;
-                        }
-                    }
-                    default -> {
-                        if (a.startsWith("-")) {
-                            throw new InputException("unknown option " + a);
-                        }
-                        if (results != null) {
-                            throw new InputException("report takes one results folder, got '" + results + "' and '" + a + "'");
-                        }
-                        results = a;
-                    }
-                }
-            }
-            if (results == null && experiment == null) {
-                throw new InputException("no results folder given");
-            }
-            if (results != null && experiment != null) {
-                throw new InputException("give a results folder or --experiment, not both");
-            }
-            if (experiment != null && (uri == null || uri.isBlank())) {
-                throw new InputException("--experiment needs an MLflow server: pass --tracking-uri or set MLFLOW_TRACKING_URI");
-            }
-            if (experiment == null && sweepId != null) {
-                throw new InputException("--sweep-id selects runs of --experiment; a results folder holds one sweep already");
-            }
-            if (out == null) {
-                out = results != null ? results.replaceAll("/+$", "") + "/report" : "report-" + experiment;
-            }
-            return new Args(results, experiment, sweepId, uri, out);
+    /** The parsed command line checked: one source of trials, the options that go with it, the output folder. */
+    private Args args() {
+        if (folders.size() > 1) {
+            throw new InputException("report takes one results folder, got '" + folders.get(0) + "' and '" + folders.get(1) + "'");
         }
+        String results = folders.isEmpty() ? null : folders.get(0);
+        if (results == null && experiment == null) {
+            throw new InputException("no results folder given");
+        }
+        if (results != null && experiment != null) {
+            throw new InputException("give a results folder or --experiment, not both");
+        }
+        if (experiment != null && (trackingUri == null || trackingUri.isBlank())) {
+            throw new InputException("--experiment needs an MLflow server: pass --tracking-uri or set MLFLOW_TRACKING_URI");
+        }
+        if (experiment == null && sweepId != null) {
+            throw new InputException("--sweep-id selects runs of --experiment; a results folder holds one sweep already");
+        }
+        String folder = out != null ? out : results != null ? results.replaceAll("/+$", "") + "/report" : "report-" + experiment;
+        return new Args(results, experiment, sweepId, trackingUri, folder);
     }
 
     /**
@@ -129,22 +113,21 @@ public final class ReportCommand {
         if (!rest.isEmpty() && rest.get(0).equals("report")) {
             rest.remove(0);
         }
-        if (rest.contains("--help") || rest.contains("-h")) {
-            out.print(USAGE);
-            return 0;
+        ReportCommand command = new ReportCommand();
+        OptionalInt done = Cli.parse(command, rest.toArray(String[]::new), out, err);
+        if (done.isPresent()) {
+            return done.getAsInt();
         }
         try {
-            Args a = Args.parse(rest);
+            Args a = command.args();
             Report report = a.experiment() != null ? fromMlflow(a) : fromFolder(a.results());
             report.write(a.out());
             out.println("report: " + a.out() + "/" + Report.MARKDOWN + " and " + report.figures().size() + " figure(s)");
             return 0;
         } catch (InputException e) {
-            err.println("error: " + e.getMessage() + ": usage: layerpipe report <results folder> | --experiment NAME (--help for more)");
-            return 2;
+            return Cli.usageError(err, e.getMessage() + ": usage: layerpipe report <results folder> | --experiment NAME (--help for more)");
         } catch (TrackingException e) {
-            err.println("error: cannot read the runs from MLflow: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, "cannot read the runs from MLflow: " + e.getMessage());
         }
     }
 

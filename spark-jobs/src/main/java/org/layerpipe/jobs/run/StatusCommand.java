@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
+import org.layerpipe.core.cli.Cli;
 import org.layerpipe.core.text.Table;
 import org.layerpipe.jobs.sweep.SweepException;
 import org.layerpipe.jobs.sweep.SweepExpander;
@@ -19,26 +21,38 @@ import org.layerpipe.jobs.tracking.MlflowSettings;
 import org.layerpipe.jobs.tracking.RetryPolicy;
 import org.layerpipe.jobs.tracking.Tracker;
 import org.layerpipe.jobs.tracking.TrackingException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code layerpipe status <sweep.yaml>}: each trial's state as MLflow has it — finished, diverged,
  * running with its epoch, failed with the reason, stopped, not started — and what a re-submission
  * would run, by the {@link TrialLedger}'s rules. Only reads: it creates and deletes nothing.
  */
+@Command(name = "status", customSynopsis = StatusCommand.SYNOPSIS, description = {
+    "Prints, from MLflow, the state of every trial of the sweep (finished, diverged, running",
+    "with its epoch, failed with the reason, stopped, not started) and which trials a",
+    "re-submission would run (with --force: a forced one). Trials are found by trial id",
+    "anywhere in the sweep's experiment, as a submission finds them."},
+        footer = "Exit status: 0, or 2 for a mistake in the file or arguments, 1 when MLflow does not answer.")
 public final class StatusCommand {
 
-    static final String USAGE = """
-            usage: layerpipe status <sweep.yaml> [--tracking-uri URI] [--force]
-
-            Prints, from MLflow, the state of every trial of the sweep (finished, diverged, running
-            with its epoch, failed with the reason, stopped, not started) and which trials a
-            re-submission would run (with --force: a forced one). Trials are found by trial id
-            anywhere in the sweep's experiment, as a submission finds them.
-              --tracking-uri URI   MLflow tracking server [default: $MLFLOW_TRACKING_URI]
-              --force              say what `sweep --force` would run
-            Exit status: 0, or 2 for a mistake in the file or arguments, 1 when MLflow does not answer.
-            """;
+    static final String SYNOPSIS = "usage: layerpipe status <sweep.yaml> [--tracking-uri URI] [--force]";
     private static final int REASON_WIDTH = 100;
+
+    @Parameters(paramLabel = "<sweep.yaml>", arity = "0..*", description = "the sweep file")
+    private List<String> files = new ArrayList<>();
+
+    @Option(names = "--tracking-uri", paramLabel = "URI", description = "MLflow tracking server [default: $MLFLOW_TRACKING_URI]")
+    private String uri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
+
+    @Option(names = "--force", description = "say what `sweep --force` would run")
+    private boolean force;
+
+    @Mixin
+    private Cli.HelpOption help;
 
     private StatusCommand() {
     }
@@ -49,34 +63,21 @@ public final class StatusCommand {
 
     /** @return 0 on success or help, 2 for a mistake in the arguments or the sweep file, 1 when MLflow fails */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        String sweep = null;
-        String uri = System.getenv(MlflowSettings.TRACKING_URI_ENV);
-        boolean force = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "-h", "--help" -> {
-                    out.print(USAGE);
-                    return 0;
-                }
-                case "--force" -> force = true;
-                case "--tracking-uri" -> {
-                    if (++i >= args.length) {
-                        return usageError(err, "--tracking-uri needs a value");
-                    }
-                    uri = args[i];
-                }
-                default -> {
-                    if (args[i].startsWith("-") || sweep != null) {
-                        return usageError(err, sweep == null ? "unknown option " + args[i] : "status takes one sweep file, got '" + sweep
-                                + "' and '" + args[i] + "'");
-                    }
-                    sweep = args[i];
-                }
-            }
+        StatusCommand command = new StatusCommand();
+        OptionalInt done = Cli.parse(command, args, out, err);
+        if (done.isPresent()) {
+            return done.getAsInt();
         }
-        if (sweep == null) {
+        List<String> files = command.files;
+        if (files.isEmpty()) {
             return usageError(err, "no sweep file given");
         }
+        if (files.size() > 1) {
+            return usageError(err, "status takes one sweep file, got '" + files.get(0) + "' and '" + files.get(1) + "'");
+        }
+        String sweep = files.get(0);
+        String uri = command.uri;
+        boolean force = command.force;
         if (uri == null || uri.isBlank()) {
             return usageError(err, "no MLflow tracking server: pass --tracking-uri or set MLFLOW_TRACKING_URI");
         }
@@ -84,11 +85,9 @@ public final class StatusCommand {
             out.print(report(mlflow, SweepParser.read(Path.of(sweep)), force));
             return 0;
         } catch (InvalidPathException e) {
-            err.println("error: " + sweep + ": not a valid path (" + e.getReason() + ")");
-            return 2;
+            return Cli.usageError(err, sweep + ": not a valid path (" + e.getReason() + ")");
         } catch (SweepException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, e.getMessage());
         } catch (TrackingException e) {
             err.println("error: " + e.getMessage());
             return 1;
@@ -96,8 +95,7 @@ public final class StatusCommand {
     }
 
     private static int usageError(PrintStream err, String message) {
-        err.println("error: " + message + ": usage: layerpipe status <sweep.yaml> [--tracking-uri URI] [--force]");
-        return 2;
+        return Cli.usageError(err, message + ": " + SYNOPSIS);
     }
 
     /** The table of trial states and the line saying what a re-submission would run. */

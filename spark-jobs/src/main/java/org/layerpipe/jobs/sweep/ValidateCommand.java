@@ -3,31 +3,47 @@ package org.layerpipe.jobs.sweep;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
+
+import org.layerpipe.core.cli.Cli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code layerpipe validate <sweep.yaml>}: reads a sweep file, checks every trial it describes
  * and prints the grid, without running anything. A mistake in the file is one line on stderr
  * and exit status 2.
  */
+@Command(name = "validate", customSynopsis = ValidateCommand.SYNOPSIS, description = {
+    "Reads a sweep file, checks every trial it describes and that the data files it names on",
+    "this machine exist, and prints the grid: one row per trial with its id (the config hash)",
+    "and the settings the sweep varies. Grid points that are the same trial as an earlier one",
+    "(they differ only in settings that trial ignores) run once, and a note says so."},
+        footer = "Exit status: 0 when the file is valid, 2 when it is not (the reason on stderr).")
 public final class ValidateCommand {
 
-    static final String USAGE = """
-            usage: layerpipe validate <sweep.yaml>
+    static final String SYNOPSIS = "usage: layerpipe validate <sweep.yaml>";
 
-            Reads a sweep file, checks every trial it describes and that the data files it names on
-            this machine exist, and prints the grid: one row per trial with its id (the config hash)
-            and the settings the sweep varies. Grid points that are the same trial as an earlier one
-            (they differ only in settings that trial ignores) run once, and a note says so.
-            Exit status: 0 when the file is valid, 2 when it is not (the reason on stderr).
-            """;
+    @Parameters(paramLabel = "<sweep.yaml>", arity = "0..*", description = "the sweep file")
+    private List<String> files = new ArrayList<>();
+
+    @Mixin
+    private Cli.HelpOption help;
 
     private ValidateCommand() {
     }
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
+    }
+
+    /** What {@code --help} prints. */
+    static String usage() {
+        return Cli.commandLine(new ValidateCommand()).getUsageMessage();
     }
 
     /**
@@ -39,18 +55,18 @@ public final class ValidateCommand {
         if (!rest.isEmpty() && rest.get(0).equals("validate")) {
             rest = rest.subList(1, rest.size());
         }
-        if (rest.contains("--help") || rest.contains("-h")) {
-            out.print(USAGE);
-            return 0;
+        ValidateCommand command = new ValidateCommand();
+        OptionalInt done = Cli.parse(command, rest.toArray(String[]::new), out, err);
+        if (done.isPresent()) {
+            return done.getAsInt();
         }
-        if (rest.size() != 1 || rest.get(0).startsWith("-")) {
-            err.println("error: " + (rest.isEmpty() ? "no sweep file given" : rest.size() > 1
-                    ? "validate takes one sweep file, got " + rest.size() + " arguments"
-                    : "unknown option " + rest.get(0)) + ": usage: layerpipe validate <sweep.yaml>");
-            return 2;
+        if (command.files.size() != 1) {
+            return Cli.usageError(err, (command.files.isEmpty() ? "no sweep file given"
+                    : "validate takes one sweep file, got " + command.files.size() + " arguments") + ": " + SYNOPSIS);
         }
+        String file = command.files.get(0);
         try {
-            SweepSpec spec = SweepParser.read(Path.of(rest.get(0)));
+            SweepSpec spec = SweepParser.read(Path.of(file));
             SweepExpander.Expansion expansion = SweepExpander.expansion(spec);
             List<Trial> trials = expansion.trials();
             DataCheck.requireLocalData(spec, trials);
@@ -76,11 +92,9 @@ public final class ValidateCommand {
             }
             return 0;
         } catch (InvalidPathException e) {
-            err.println("error: " + rest.get(0) + ": not a valid path (" + e.getReason() + ")");
-            return 2;
+            return Cli.usageError(err, file + ": not a valid path (" + e.getReason() + ")");
         } catch (SweepException e) {
-            err.println("error: " + e.getMessage());
-            return 2;
+            return Cli.usageError(err, e.getMessage());
         }
     }
 }

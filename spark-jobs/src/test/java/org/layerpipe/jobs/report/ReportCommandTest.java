@@ -177,12 +177,21 @@ class ReportCommandTest {
         assertBad(new String[] {"report", empty.resolve("nowhere").toString()}, "does not exist");
         assertBad(new String[] {"report", empty.toString()}, "holds no sweep result tables");
         assertBad(new String[] {"report"}, "no results folder given");
-        assertBad(new String[] {"report", "--colour", results.toString()}, "unknown option --colour");
-        assertBad(new String[] {"report", results.toString(), "--out"}, "--out needs a value");
+        assertBad(new String[] {"report", "--colour", results.toString()},
+                "unknown flag --colour: use --experiment, --sweep-id, --tracking-uri, --out or --help");
+        assertBad(new String[] {"report", results.toString(), "--ot", "/tmp/r"}, "unknown flag --ot: did you mean --out?");
+        assertBad(new String[] {"report", results.toString(), "--out"}, "flag --out needs a value");
+        assertBad(new String[] {"report", "a", "b"}, "report takes one results folder, got 'a' and 'b'");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, ReportCommand.run(new String[] {"report", "--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
                 System.err));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: layerpipe report <results folder>"));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.startsWith("usage: layerpipe report <results folder> [--out DIR]\n"
+                + "       layerpipe report --experiment NAME [--sweep-id ID] [--tracking-uri URI] [--out DIR]\n\nGroups a sweep's trials"), help);
+        for (String flag : new String[] {"<results folder>", "--experiment NAME", "--sweep-id ID", "--tracking-uri URI", "--out DIR",
+            "-h, --help"}) {
+            assertTrue(help.contains("\n  " + flag + " "), flag + " in " + help);
+        }
     }
 
     private static void assertBad(String[] args, String reason) {

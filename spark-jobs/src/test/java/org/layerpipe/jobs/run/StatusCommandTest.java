@@ -69,4 +69,23 @@ class StatusCommandTest {
         assertTrue(lines.get(1).startsWith("error: status takes one sweep file, got 'a.yaml' and 'b.yaml'"), lines.get(1));
         assertTrue(lines.get(2).startsWith("error: /nonexistent/s.yaml"), lines.get(2));
     }
+
+    @Test
+    void helpPrintsUsageAndAFlagTypoIsTheOneSentence() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(0, StatusCommand.run(new String[] {"--help"}, o, e));
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertTrue(help.startsWith(StatusCommand.SYNOPSIS + "\n\nPrints, from MLflow, the state of every trial"), help);
+        assertTrue(help.contains("\n  --tracking-uri URI   MLflow tracking server [default: $MLFLOW_TRACKING_URI]\n"), help);
+        assertTrue(help.contains("\n  --force              say what `sweep --force` would run\n"), help);
+        assertTrue(help.endsWith("\nExit status: 0, or 2 for a mistake in the file or arguments, 1 when MLflow does not answer.\n"), help);
+        assertEquals(2, StatusCommand.run(new String[] {"s.yaml", "--tracking-url=http://127.0.0.1:1"}, o, e));
+        assertEquals(2, StatusCommand.run(new String[] {"s.yaml", "--tracking-uri"}, o, e));
+        assertEquals(List.of("error: unknown flag --tracking-url: did you mean --tracking-uri?", "error: flag --tracking-uri needs a value"),
+                err.toString(StandardCharsets.UTF_8).lines().toList());
+        assertEquals(help, out.toString(StandardCharsets.UTF_8), "nothing but the help on stdout");
+    }
 }

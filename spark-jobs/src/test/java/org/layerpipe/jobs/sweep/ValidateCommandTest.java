@@ -137,8 +137,14 @@ class ValidateCommandTest {
     @Test
     void helpPrintsUsage() {
         assertEquals(0, run("validate", "--help"));
-        assertEquals(ValidateCommand.USAGE, out());
+        assertEquals(ValidateCommand.usage(), out());
+        assertEquals(true, out().startsWith("usage: layerpipe validate <sweep.yaml>\n\nReads a sweep file, checks every trial"), out());
+        assertEquals(true, out().contains("\n  <sweep.yaml>   the sweep file\n  -h, --help     print this help and exit\n"), out());
+        assertEquals(true, out().endsWith("\nExit status: 0 when the file is valid, 2 when it is not (the reason on stderr).\n"), out());
         assertEquals("", err());
+        out.reset();
+        assertEquals(0, run("-h"));
+        assertEquals(ValidateCommand.usage(), out());
     }
 
     @Test
@@ -146,10 +152,12 @@ class ValidateCommandTest {
         assertEquals(2, run());
         assertEquals(2, run("a.yaml", "b.yaml"));
         assertEquals(2, run("--verbose"));
+        assertEquals(2, run("--hlep"));
         assertEquals(List.of(
                 "error: no sweep file given: usage: layerpipe validate <sweep.yaml>",
                 "error: validate takes one sweep file, got 2 arguments: usage: layerpipe validate <sweep.yaml>",
-                "error: unknown option --verbose: usage: layerpipe validate <sweep.yaml>"), err().lines().toList());
+                "error: unknown flag --verbose: the only flag is --help",
+                "error: unknown flag --hlep: did you mean --help?"), err().lines().toList());
         assertEquals("", out());
     }
 }
