@@ -45,6 +45,8 @@ source "$ROOT/bin/lib/python-env.sh"
 source "$ROOT/bin/lib/mlflow-server.sh"
 # shellcheck source=project-mlflow.sh
 source "$ROOT/bin/lib/project-mlflow.sh"
+# shellcheck source=datasets.sh
+source "$ROOT/bin/lib/datasets.sh"
 
 usage() {
   sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -119,6 +121,10 @@ defaults=(--conf spark.speculation=false
   --conf "spark.executor.extraJavaOptions=$native")
 if [[ -z "$master" ]]; then
   master="local[2,2]"
+  # on this machine the trials read Debian's Fashion-MNIST unless the sweep gives data.path
+  if [[ "$sweep" != *:* ]] && grep -q 'fashion-mnist' "$sweep"; then
+    ensure_fashion_mnist
+  fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   defaults+=(--conf spark.task.cpus=2 --driver-memory 6g --conf spark.ui.showConsoleProgress=false)
   # a journal that survives a reboot: calls made while MLflow was down are replayed by the next run
