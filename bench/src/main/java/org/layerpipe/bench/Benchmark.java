@@ -125,6 +125,9 @@ public final class Benchmark {
     /** Microbatches per minibatch of GPipe in {@code --plan-check}. */
     static final int PLAN_CHECK_MICROBATCHES = 4;
 
+    /** Rounds of {@code --plan-check} unless {@code --rounds} says otherwise. */
+    static final int PLAN_CHECK_ROUNDS = 9;
+
     /**
      * {@code --plan-check}: per model, one JVM runs LayerPipe2, 1F1B and GPipe at M = 2 on one
      * partition (round by round, alternating), then profiles the blocks and prints what the
@@ -143,9 +146,10 @@ public final class Benchmark {
                         + " microbatches for GPipe, but the batch of " + model.label() + " is " + batch + ": use a multiple of 4");
             }
             int steps = model.steps(flags.scale());
-            // five rounds at least: the schedules take turns, and the best of each counts (with three, a
-            // neighbour's load on this shared machine once slowed all of one schedule's rounds by a third)
-            int rounds = flags.rounds() > 0 ? flags.rounds() : Math.max(5, model.defaultRounds());
+            // nine rounds at least: the schedules take turns and the round with the median error counts; single
+            // rounds scatter by ±30 % here (a neighbour's load once slowed all of one schedule's three rounds by a
+            // third), and with five the median round still missed by 15-30 % in one run of four
+            int rounds = flags.rounds() > 0 ? flags.rounds() : Math.max(PLAN_CHECK_ROUNDS, model.defaultRounds());
             out.printf(Locale.ROOT, "measuring %s (batch %d, %d steps per round, %d rounds):", model.label(), batch, steps, rounds);
             List<String> common = List.of(model.label(), String.valueOf(batch), String.valueOf(steps),
                     String.valueOf(model.warmup(steps)), String.valueOf(rounds));

@@ -17,8 +17,13 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Measures what each block costs a stage on this device: forward, backward and weight update,
- * each block run alone as a one-block stage on random data of the trial's batch size. Medians of
- * timed runs after warm-up feed {@code balanced:M} and the planner's measured costs.
+ * each block run alone as a one-block stage on random data of the trial's batch size. Means of
+ * timed runs after warm-up feed {@code balanced:M} and the planner's measured costs: means, not
+ * medians, because a run's time is the sum of its ops' times, slow ones included. On a shared machine
+ * one op in twenty takes 1.5–2.5× its median (the thread was preempted, a cache was cold), and a
+ * schedule whose stages wait on each other (GPipe) cannot hide those delays: with medians the planner
+ * predicted GPipe 10–15 % too fast; the asynchronous schedules, whose bottleneck stage always has
+ * work queued, came out the same either way.
  */
 public final class BlockProfiler {
 
@@ -28,7 +33,7 @@ public final class BlockProfiler {
     private static final int RUNS = 5;
     /**
      * Timed runs go on until they took this long: a small block (an MLP's loss, ~50 µs) needs
-     * hundreds of runs for a median that the scheduler's noise does not move; a ResNet block
+     * hundreds of runs for a mean that the scheduler's noise does not move; a ResNet block
      * takes it in its five.
      */
     private static final long MIN_TIMED_NANOS = 50_000_000L;
@@ -80,7 +85,7 @@ public final class BlockProfiler {
         return new BlockCosts(forward, backward, backwardAtStart, update);
     }
 
-    /** Median seconds of forward, backward and update of {@code block} alone as stage {@code index}. */
+    /** Mean seconds of forward, backward and update of {@code block} alone as stage {@code index}. */
     private static double[] time(int index, Block block, Shape in, INDArray params, int batchSize, DataType dtype, Random random) {
         INDArray x = randn(in, batchSize, dtype, random);
         Nd4jStage stage = new Nd4jStage(index, List.of(block), List.of(in), List.of(params),
@@ -116,13 +121,13 @@ public final class BlockProfiler {
             timed += t3 - t0;
             runs++;
         }
-        double[] medians = new double[3];
+        double[] means = new double[3];
         for (int i = 0; i < 3; i++) {
-            double[] t = Arrays.copyOf(times[i], runs);
-            Arrays.sort(t);
-            medians[i] = t[runs / 2];
+            for (int r = 0; r < runs; r++) {
+                means[i] += times[i][r] / runs;
+            }
         }
-        return medians;
+        return means;
     }
 
     private static INDArray randn(Shape shape, int batch, DataType dtype, Random random) {
