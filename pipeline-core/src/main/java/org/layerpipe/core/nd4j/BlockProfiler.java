@@ -1,6 +1,5 @@
 package org.layerpipe.core.nd4j;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -98,10 +97,9 @@ public final class BlockProfiler {
             stage.backward(r, grad);
             stage.update(PROFILE_LEARNING_RATE);
         }
-        double[][] times = new double[3][RUNS];
+        long[] nanos = new long[3]; // forward, backward, update, summed over the timed runs
         int runs = 0;
-        long timed = 0;
-        while (runs < RUNS || timed < MIN_TIMED_NANOS) {
+        while (runs < RUNS || nanos[0] + nanos[1] + nanos[2] < MIN_TIMED_NANOS) {
             int unit = WARMUP + runs;
             long t0 = System.nanoTime();
             stage.forward(unit, x, labels);
@@ -110,22 +108,14 @@ public final class BlockProfiler {
             long t2 = System.nanoTime();
             stage.update(PROFILE_LEARNING_RATE);
             long t3 = System.nanoTime();
-            if (runs == times[0].length) {
-                for (int i = 0; i < 3; i++) {
-                    times[i] = Arrays.copyOf(times[i], 2 * runs);
-                }
-            }
-            times[0][runs] = (t1 - t0) / 1e9;
-            times[1][runs] = (t2 - t1) / 1e9;
-            times[2][runs] = (t3 - t2) / 1e9;
-            timed += t3 - t0;
+            nanos[0] += t1 - t0;
+            nanos[1] += t2 - t1;
+            nanos[2] += t3 - t2;
             runs++;
         }
         double[] means = new double[3];
         for (int i = 0; i < 3; i++) {
-            for (int r = 0; r < runs; r++) {
-                means[i] += times[i][r] / runs;
-            }
+            means[i] = nanos[i] / 1e9 / runs;
         }
         return means;
     }
